@@ -1,0 +1,100 @@
+"""The primitive ops as functions: `import tinygrad_edu.functional as F`.
+
+Every function here is one graph node with a closed-form backward. Inputs may be
+Tensors or anything numpy takes; targets, labels and weights are never differentiated.
+"""
+from .ops.activations import LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
+from .ops.elementwise import Abs, Add, Clip, Div, Exp, Log, Mul, Neg, Pow, Sqrt, Sub
+from .ops.linalg import Linear, MatMul
+from .ops.losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, MSELoss
+from .ops.reduce import Max, Mean, Min, Sum
+from .tensor import Tensor
+
+
+def _array(x):
+    """A target or weight as a plain array (a Tensor's data; None stays None)."""
+    return x.data if isinstance(x, Tensor) else x
+
+
+def linear(x, weight, bias=None):
+    """The course's layer Z = X·W + B; dW = Xᵀ·dZ, dB = Σ_rows dZ, dX = dZ·Wᵀ."""
+    return Linear.apply(x, weight) if bias is None else Linear.apply(x, weight, bias)
+
+
+def sigmoid(z):
+    """A = 1/(1+e^−Z); dZ = dA ⊙ A ⊙ (1 − A)."""
+    return Sigmoid.apply(z)
+
+
+def tanh(z):
+    """A = tanh(Z); dZ = dA ⊙ (1 − A²)."""
+    return Tanh.apply(z)
+
+
+def relu(z):
+    """A = max(0, Z); dZ = dA ⊙ 1[Z > 0]."""
+    return ReLU.apply(z)
+
+
+def leaky_relu(z, slope=0.01):
+    """A = Z for Z > 0, slope·Z elsewhere."""
+    return LeakyReLU.apply(z, slope=slope)
+
+
+def softmax(z, axis=-1):
+    """A_j = e^{Z_j} / Σ_k e^{Z_k} along `axis`, computed after subtracting the max."""
+    return Softmax.apply(z, axis=axis)
+
+
+def log_softmax(z, axis=-1):
+    """ln softmax(Z), computed as Z − max − ln Σ e^{Z − max}."""
+    return LogSoftmax.apply(z, axis=axis)
+
+
+def mse_loss(pred, target, reduction="mean"):
+    """Mean of (A − Y)² (PyTorch's convention; the course's training loss is half of it)."""
+    return MSELoss.apply(pred, target=_array(target), reduction=reduction)
+
+
+def binary_cross_entropy(prob, target, weight=None, reduction="mean"):
+    """−[Y ln A + (1 − Y) ln(1 − A)] on probabilities A (each log clamped at −100)."""
+    return BCELoss.apply(prob, target=_array(target), weight=_array(weight), reduction=reduction)
+
+
+def binary_cross_entropy_with_logits(logits, target, pos_weight=None, reduction="mean"):
+    """The course's Logistic + BCE as one node: A = σ(Z), dZ = (A − Y)/m for the mean."""
+    return BCEWithLogitsLoss.apply(logits, target=_array(target), pos_weight=_array(pos_weight),
+                                   reduction=reduction)
+
+
+def cross_entropy(logits, target, weight=None, reduction="mean"):
+    """Softmax + multi-class CE as one node: A = softmax(Z), dZ = (A − Y)/m for the mean.
+
+    `target` is class indices of shape (m,) or one-hot/probability rows of shape (m, n).
+    With class `weight`, the mean divides by the samples' total weight Σ_i w[y_i].
+    """
+    return CrossEntropyLoss.apply(logits, target=_array(target), weight=_array(weight), reduction=reduction)
+
+
+def add(a, b): return Add.apply(a, b)
+def sub(a, b): return Sub.apply(a, b)
+def mul(a, b): return Mul.apply(a, b)
+def div(a, b): return Div.apply(a, b)
+def neg(a): return Neg.apply(a)
+def pow(a, b): return Pow.apply(a, b)  # noqa: A001 - the op's name
+def matmul(a, b): return MatMul.apply(a, b)
+def exp(a): return Exp.apply(a)
+def log(a): return Log.apply(a)
+def sqrt(a): return Sqrt.apply(a)
+def abs(a): return Abs.apply(a)  # noqa: A001 - the op's name
+def clip(a, lo=None, hi=None): return Clip.apply(a, lo=lo, hi=hi)
+def sum(a, axis=None, keepdims=False): return Sum.apply(a, axis=axis, keepdims=keepdims)  # noqa: A001
+def mean(a, axis=None, keepdims=False): return Mean.apply(a, axis=axis, keepdims=keepdims)
+def max(a, axis=None, keepdims=False): return Max.apply(a, axis=axis, keepdims=keepdims)  # noqa: A001
+def min(a, axis=None, keepdims=False): return Min.apply(a, axis=axis, keepdims=keepdims)  # noqa: A001
+def reshape(a, *shape): return _tensor(a).reshape(*shape)
+def transpose(a, *axes): return _tensor(a).transpose(*axes)
+
+
+def _tensor(x):
+    return x if isinstance(x, Tensor) else Tensor(x)

@@ -1,0 +1,110 @@
+"""Activation functions of the course, each one node with its closed-form derivative."""
+import numpy as np
+
+from ..autograd import Function
+
+
+def exp_neg_abs(z):
+    """e^−|Z|, which lies in (0, 1] and so never overflows: the base of the stable sigmoid."""
+    return np.exp(-np.abs(z))
+
+
+def stable_sigmoid(z, e=None):
+    """1/(1+e^−Z) = e^Z/(1+e^Z), taking the form whose exponent is ≤ 0; `e` is exp_neg_abs(z)."""
+    if e is None:
+        e = exp_neg_abs(z)
+    return np.where(z >= 0, 1, e) / (1 + e)
+
+
+def _shifted(z, axis):
+    """Z minus its max along `axis`: the softmax trick that keeps e^Z ≤ 1."""
+    return z - z.max(axis=axis, keepdims=True)
+
+
+def log_softmax(z, axis=-1):
+    shifted = _shifted(z, axis)
+    return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+
+
+class Sigmoid(Function):
+    formula = "dZ = dA ⊙ A ⊙ (1 − A)"
+
+    def forward(ctx, z):
+        a = stable_sigmoid(z)
+        ctx.save_for_backward(a)
+        return a
+
+    def backward(ctx, da):
+        a, = ctx.saved_tensors
+        return da * a * (1 - a)
+
+
+class Tanh(Function):
+    formula = "dZ = dA ⊙ (1 − A²)"
+
+    def forward(ctx, z):
+        a = np.tanh(z)
+        ctx.save_for_backward(a)
+        return a
+
+    def backward(ctx, da):
+        a, = ctx.saved_tensors
+        return da * (1 - a * a)
+
+
+class ReLU(Function):
+    op_name = "relu"
+    formula = "dZ = dA ⊙ 1[Z > 0]"
+
+    def forward(ctx, z):
+        a = np.maximum(z, 0)
+        ctx.save_for_backward(a)
+        return a
+
+    def backward(ctx, da):
+        a, = ctx.saved_tensors
+        return da * (a > 0)
+
+
+class LeakyReLU(Function):
+    op_name = "leaky_relu"
+    formula = "dZ = dA where Z > 0, slope ⊙ dA elsewhere"
+
+    def forward(ctx, z, slope=0.01):
+        positive = z > 0
+        ctx.save_for_backward(positive)
+        ctx.slope = slope
+        return np.where(positive, z, slope * z)
+
+    def backward(ctx, da):
+        positive, = ctx.saved_tensors
+        return np.where(positive, da, ctx.slope * da)
+
+
+class Softmax(Function):
+    formula = "dZ = A ⊙ (dA − Σ_j dA ⊙ A)"
+
+    def forward(ctx, z, axis=-1):
+        e = np.exp(_shifted(z, axis))
+        a = e / e.sum(axis=axis, keepdims=True)
+        ctx.save_for_backward(a)
+        ctx.axis = axis
+        return a
+
+    def backward(ctx, da):
+        a, = ctx.saved_tensors
+        return a * (da - (da * a).sum(axis=ctx.axis, keepdims=True))
+
+
+class LogSoftmax(Function):
+    formula = "dZ = dA − softmax(Z) ⊙ Σ_j dA"
+
+    def forward(ctx, z, axis=-1):
+        out = log_softmax(z, axis)
+        ctx.save_for_backward(out)
+        ctx.axis = axis
+        return out
+
+    def backward(ctx, da):
+        out, = ctx.saved_tensors
+        return da - np.exp(out) * da.sum(axis=ctx.axis, keepdims=True)

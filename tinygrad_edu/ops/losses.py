@@ -1,0 +1,152 @@
+"""Losses, each one node; the output function is fused in where the course pairs it.
+
+Paired as the course does, each gives dZ = A − Y at the output (÷ m for the mean):
+Logistic + binary cross-entropy and Softmax + cross-entropy.
+"""
+import numpy as np
+
+from ..autograd import Function, ShapeError
+from .activations import exp_neg_abs, log_softmax, stable_sigmoid
+
+_REDUCTIONS = ("mean", "sum", "none")
+# log(max(p, e^−100)) = max(log p, −100): PyTorch's clamp, with no log(0) warning.
+_LOG_FLOOR = float(np.exp(-100.0))
+
+
+def _start(ctx, reduction, count):
+    """Check `reduction` and remember how to scale the upstream gradient."""
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"{ctx.op_name}: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
+    ctx.reduction, ctx.count = reduction, count
+
+
+def _reduce(ctx, loss):
+    if ctx.reduction == "none":
+        return loss
+    total = loss.sum()
+    return total / ctx.count if ctx.reduction == "mean" else total
+
+
+def _upstream(ctx, dloss):
+    """d(reduced loss)/d(per-sample loss): 1/m for the mean, 1 for the sum, dloss for none."""
+    return dloss / ctx.count if ctx.reduction == "mean" else dloss
+
+
+def _same_shape(op, prediction, target):
+    if prediction.shape != target.shape:
+        raise ShapeError(f"{op}: prediction shape {prediction.shape} and target shape {target.shape} differ; "
+                         f"reshape the target to {prediction.shape}")
+
+
+class MSELoss(Function):
+    op_name = "mse_loss"
+    formula = "dA = 2(A − Y)/m"
+
+    def forward(ctx, a, target, reduction="mean"):
+        y = np.asarray(target, dtype=a.dtype)
+        _same_shape("mse_loss", a, y)
+        _start(ctx, reduction, a.size)
+        diff = a - y
+        ctx.save_for_backward(diff)
+        return _reduce(ctx, diff * diff)
+
+    def backward(ctx, dloss):
+        diff, = ctx.saved_tensors
+        return (diff + diff) * _upstream(ctx, dloss)
+
+
+class BCELoss(Function):
+    op_name = "binary_cross_entropy"
+    formula = "dA = (A − Y) / (A ⊙ (1 − A))/m"
+
+    def forward(ctx, a, target, weight=None, reduction="mean"):
+        y = np.asarray(target, dtype=a.dtype)
+        _same_shape("binary_cross_entropy", a, y)
+        if a.size and (a.min() < 0 or a.max() > 1):
+            raise ValueError(f"binary_cross_entropy: probabilities must lie in [0, 1], got values from "
+                             f"{a.min():.4g} to {a.max():.4g}; for raw scores use binary_cross_entropy_with_logits")
+        _start(ctx, reduction, a.size)
+        w = None if weight is None else np.asarray(weight, dtype=a.dtype)
+        ctx.save_for_backward(a, y, w)
+        loss = -(y * np.log(np.maximum(a, _LOG_FLOOR)) + (1 - y) * np.log(np.maximum(1 - a, _LOG_FLOOR)))
+        return _reduce(ctx, loss if w is None else w * loss)
+
+    def backward(ctx, dloss):
+        a, y, w = ctx.saved_tensors
+        # PyTorch's floor on A(1 − A) keeps the gradient finite at A = 0 or 1.
+        da = (a - y) / np.maximum(a * (1 - a), 1e-12) * _upstream(ctx, dloss)
+        return da if w is None else w * da
+
+
+class BCEWithLogitsLoss(Function):
+    op_name = "binary_cross_entropy_with_logits"
+    formula = "dZ = (A − Y)/m, A = σ(Z)"
+
+    def forward(ctx, z, target, pos_weight=None, reduction="mean"):
+        y = np.asarray(target, dtype=z.dtype)
+        _same_shape("binary_cross_entropy_with_logits", z, y)
+        _start(ctx, reduction, z.size)
+        e = exp_neg_abs(z)
+        a = stable_sigmoid(z, e)
+        softplus_neg_z = np.log1p(e) + np.maximum(-z, 0)   # −ln A, stable for any Z
+        if pos_weight is None:
+            loss = (1 - y) * z + softplus_neg_z
+            y_weight = None
+        else:
+            # PyTorch's pos_weight p scales the positive term: −[p·Y ln A + (1 − Y) ln(1 − A)].
+            y_weight = 1 + (np.asarray(pos_weight, dtype=z.dtype) - 1) * y
+            loss = (1 - y) * z + y_weight * softplus_neg_z
+        ctx.save_for_backward(a, y, y_weight)
+        return _reduce(ctx, loss)
+
+    def backward(ctx, dloss):
+        a, y, y_weight = ctx.saved_tensors
+        dz = a - y if y_weight is None else (1 - y) - y_weight * (1 - a)
+        return dz * _upstream(ctx, dloss)
+
+
+class CrossEntropyLoss(Function):
+    op_name = "cross_entropy"
+    formula = "dZ = (A − Y)/m, A = softmax(Z)"
+
+    def forward(ctx, z, target, weight=None, reduction="mean"):
+        if z.ndim != 2:
+            raise ShapeError(f"cross_entropy: logits must be 2-D (m samples, n classes), got shape {z.shape}")
+        m, n = z.shape
+        y = _target_matrix(np.asarray(target), m, n, z.dtype)
+        if weight is not None:
+            weight = np.asarray(weight, dtype=z.dtype)
+            if weight.shape != (n,):
+                raise ShapeError(f"cross_entropy: class weight must have shape ({n},), got {weight.shape}")
+            y = y * weight
+        # The mean divides by the samples' total weight: m without weights (PyTorch's convention).
+        _start(ctx, reduction, m if weight is None else y.sum())
+        log_a = log_softmax(z, axis=1)
+        ctx.save_for_backward(np.exp(log_a), y)
+        return _reduce(ctx, -(y * log_a).sum(axis=1))
+
+    def backward(ctx, dloss):
+        a, y = ctx.saved_tensors
+        upstream = _upstream(ctx, dloss)
+        if ctx.reduction == "none":
+            upstream = upstream[:, np.newaxis]
+        # With one-hot rows of weight 1 this is A − Y; rows of total weight s give s·A − Y.
+        return (a * y.sum(axis=1, keepdims=True) - y) * upstream
+
+
+def _target_matrix(target, m, n, dtype):
+    """Y as an (m, n) matrix: class indices become one-hot rows, probabilities pass through."""
+    if target.shape == (m,):
+        if target.dtype.kind not in "iu":
+            raise TypeError(f"cross_entropy: a target of shape ({m},) holds class indices and must be integer, "
+                            f"got {target.dtype}; use target.astype(int), or pass one-hot rows of shape ({m}, {n})")
+        if m and (target.min() < 0 or target.max() >= n):
+            bad = target.min() if target.min() < 0 else target.max()
+            raise ValueError(f"cross_entropy: class index {bad} is out of range for {n} classes")
+        y = np.zeros((m, n), dtype=dtype)
+        y[np.arange(m), target] = 1
+        return y
+    if target.shape == (m, n):
+        return target.astype(dtype, copy=False)
+    raise ShapeError(f"cross_entropy: logits {(m, n)} need a target of shape ({m},) (class indices) "
+                     f"or ({m}, {n}) (one-hot or probabilities), got {target.shape}")

@@ -1,0 +1,290 @@
+"""Tensor: a numpy array that remembers the op that made it, and the backward pass."""
+import numpy as np
+
+from .autograd import _check_finite, _graph, _to_array
+
+
+class Tensor:
+    """An ndarray plus what autodiff needs: `.grad`, `.requires_grad` and the op that made it.
+
+    `Tensor(data)` copies `data` (like `torch.tensor`); Python floats take the default
+    dtype (float64), numpy arrays keep theirs, and only floating tensors can require grad.
+    """
+    __slots__ = ("data", "grad", "requires_grad", "name", "_ctx", "_retain", "__weakref__")
+    # Make numpy hand `ndarray + Tensor` to Tensor.__radd__ instead of looping over elements.
+    __array_ufunc__ = None
+
+    def __init__(self, data, requires_grad=False, dtype=None, name=None):
+        if isinstance(data, Tensor):
+            data = data.data
+        array = _to_array(data, dtype)
+        if array is data:
+            array = array.copy()
+        if requires_grad and array.dtype.kind != "f":
+            raise TypeError(f"Tensor: only floating-point tensors can require grad, got {array.dtype}; "
+                            f"pass float data or dtype=np.float64")
+        self.data = array
+        self.grad = None
+        self.requires_grad = bool(requires_grad)
+        self.name = name
+        self._ctx = None
+        self._retain = _graph.retain_all
+
+    @classmethod
+    def _constant(cls, array):
+        """Wrap an array the library made (no copy, no checks): a graph input that needs no grad."""
+        t = object.__new__(cls)
+        t.data, t.grad, t.requires_grad, t.name, t._ctx, t._retain = array, None, False, None, None, False
+        return t
+
+    # ---- what it is -------------------------------------------------------------------------
+    shape = property(lambda self: self.data.shape)
+    ndim = property(lambda self: self.data.ndim)
+    size = property(lambda self: self.data.size)
+    dtype = property(lambda self: self.data.dtype)
+
+    @property
+    def is_leaf(self):
+        return self._ctx is None
+
+    @property
+    def op(self):
+        """Name of the op that made this tensor (None for a leaf)."""
+        return None if self._ctx is None else self._ctx.op_name
+
+    @property
+    def parents(self):
+        """The input tensors of the op that made this tensor (empty for a leaf)."""
+        return () if self._ctx is None else self._ctx.parents
+
+    @property
+    def formula(self):
+        """The backward rule of the op that made this tensor, in the course's notation."""
+        return None if self._ctx is None else self._ctx.formula
+
+    def numpy(self):
+        return self.data
+
+    def item(self):
+        if self.data.size != 1:
+            raise ValueError(f"item: only a one-element tensor has an item, this one has shape {self.shape}")
+        return self.data.item()
+
+    def tolist(self):
+        return self.data.tolist()
+
+    def detach(self):
+        """The same data, cut from the graph."""
+        return Tensor._constant(self.data)
+
+    def __len__(self):
+        if self.data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return len(self.data)
+
+    def __array__(self, dtype=None, copy=None):
+        return self.data if dtype is None else self.data.astype(dtype)
+
+    def __bool__(self):
+        return bool(self.data)
+
+    __hash__ = object.__hash__
+
+    def __repr__(self):
+        values = np.array2string(self.data, precision=4, threshold=20, separator=", ", prefix="Tensor(")
+        parts = [values, f"shape={self.shape}", f"dtype={self.dtype}"]
+        if self.op is not None:
+            parts.append(f"op={self.op}")
+        if self.requires_grad:
+            parts.append("requires_grad=True")
+        if self.name is not None:
+            parts.append(f"name={self.name!r}")
+        return f"Tensor({', '.join(parts)})"
+
+    # ---- gradients ----------------------------------------------------------------------------
+    def retain_grad(self):
+        """Keep this non-leaf tensor's `.grad` after backward (leaves always keep theirs)."""
+        if not self.requires_grad:
+            raise RuntimeError("retain_grad: this tensor does not require grad, so it gets no gradient")
+        self._retain = True
+        return self
+
+    def zero_grad(self):
+        self.grad = None
+
+    def backward(self, grad=None, retain_graph=False):
+        """Accumulate d(self)/d(leaf) into `.grad` of every leaf that requires grad.
+
+        Walks the ops in reverse topological order, each op's backward turning dZ into
+        the gradients of its inputs. Without `retain_graph` each op's saved arrays are
+        dropped as soon as its backward has run.
+        """
+        if not self.requires_grad:
+            raise RuntimeError("backward: this tensor does not require grad; create its inputs with "
+                               "requires_grad=True (and not inside no_grad())")
+        seed = self._seed(grad)
+        stored = {id(seed)}
+        if self._ctx is None:
+            _store_grad(self, seed, stored)
+            return
+        pending = {id(self): seed}
+        anomaly = _graph.anomaly
+        for node in reversed(_topological_order(self)):
+            dz = pending.pop(id(node), None)
+            if dz is None:
+                continue
+            if node._retain:
+                _store_grad(node, dz, stored)
+            ctx = node._ctx
+            if ctx._released:
+                raise RuntimeError(f"backward: the graph through {ctx.op_name} was already freed by an earlier "
+                                   f"backward; pass retain_graph=True to the first backward to go through it twice")
+            grads = type(ctx).backward(ctx, dz)
+            if not retain_graph:
+                ctx._release()
+            if type(grads) is not tuple:
+                grads = tuple(grads) if type(grads) is list else (grads,)
+            if len(grads) != len(ctx.parents):
+                raise RuntimeError(f"backward of {ctx.op_name} returned {len(grads)} gradients "
+                                   f"for {len(ctx.parents)} inputs")
+            for parent, needed, g in zip(ctx.parents, ctx.needs_input_grad, grads):
+                if g is None or not needed:
+                    continue
+                if type(g) is not np.ndarray or g.shape != parent.data.shape or g.dtype != parent.data.dtype:
+                    g = _checked_grad(ctx, parent, g)
+                if anomaly:
+                    _check_finite(g, f"backward of {ctx.op_name}", ctx.parents)
+                if parent._ctx is None:
+                    _store_grad(parent, g, stored)
+                else:
+                    key = id(parent)
+                    previous = pending.get(key)
+                    pending[key] = g if previous is None else previous + g
+
+    def _seed(self, grad):
+        if grad is None:
+            if self.data.size != 1:
+                raise ValueError(f"backward: grad can be implied only for a one-element tensor, this one has "
+                                 f"shape {self.shape}; pass backward(grad) with an array of that shape")
+            return np.ones_like(self.data)
+        seed = np.asarray(grad.data if isinstance(grad, Tensor) else grad, dtype=self.dtype)
+        if seed.shape != self.shape:
+            raise ValueError(f"backward: grad has shape {seed.shape} but the tensor has shape {self.shape}")
+        return seed
+
+    # ---- operators (each one delegates to a primitive op) ------------------------------------------
+    def __add__(self, other): return Add.apply(self, other)
+    def __radd__(self, other): return Add.apply(other, self)
+    def __sub__(self, other): return Sub.apply(self, other)
+    def __rsub__(self, other): return Sub.apply(other, self)
+    def __mul__(self, other): return Mul.apply(self, other)
+    def __rmul__(self, other): return Mul.apply(other, self)
+    def __truediv__(self, other): return Div.apply(self, other)
+    def __rtruediv__(self, other): return Div.apply(other, self)
+    def __pow__(self, other): return Pow.apply(self, other)
+    def __rpow__(self, other): return Pow.apply(other, self)
+    def __matmul__(self, other): return MatMul.apply(self, other)
+    def __rmatmul__(self, other): return MatMul.apply(other, self)
+    def __neg__(self): return Neg.apply(self)
+    def __getitem__(self, index): return GetItem.apply(self, index=_plain_index(index))
+
+    # Comparisons are not differentiable: plain boolean tensors.
+    def __lt__(self, other): return Tensor._constant(self.data < _data(other))
+    def __le__(self, other): return Tensor._constant(self.data <= _data(other))
+    def __gt__(self, other): return Tensor._constant(self.data > _data(other))
+    def __ge__(self, other): return Tensor._constant(self.data >= _data(other))
+    def __eq__(self, other): return Tensor._constant(np.asarray(self.data == _data(other)))
+    def __ne__(self, other): return Tensor._constant(np.asarray(self.data != _data(other)))
+
+    def sum(self, axis=None, keepdims=False): return Sum.apply(self, axis=axis, keepdims=keepdims)
+    def mean(self, axis=None, keepdims=False): return Mean.apply(self, axis=axis, keepdims=keepdims)
+    def max(self, axis=None, keepdims=False): return Max.apply(self, axis=axis, keepdims=keepdims)
+    def min(self, axis=None, keepdims=False): return Min.apply(self, axis=axis, keepdims=keepdims)
+
+    def reshape(self, *shape):
+        return Reshape.apply(self, shape=shape[0] if len(shape) == 1 and not isinstance(shape[0], int) else shape)
+
+    def transpose(self, *axes):
+        if len(axes) == 1 and not isinstance(axes[0], int):
+            axes = axes[0]
+        return Transpose.apply(self, axes=tuple(axes) if axes else None)
+
+    @property
+    def T(self):
+        return Transpose.apply(self)
+
+    def exp(self): return Exp.apply(self)
+    def log(self): return Log.apply(self)
+    def sqrt(self): return Sqrt.apply(self)
+    def abs(self): return Abs.apply(self)
+    def clip(self, lo=None, hi=None): return Clip.apply(self, lo=lo, hi=hi)
+    def sigmoid(self): return Sigmoid.apply(self)
+    def tanh(self): return Tanh.apply(self)
+    def relu(self): return ReLU.apply(self)
+    def softmax(self, axis=-1): return Softmax.apply(self, axis=axis)
+    def log_softmax(self, axis=-1): return LogSoftmax.apply(self, axis=axis)
+
+
+def _data(x):
+    return x.data if isinstance(x, Tensor) else x
+
+
+def _plain_index(index):
+    """An index with any Tensors in it replaced by their arrays."""
+    if type(index) is tuple:
+        return tuple(_data(part) for part in index)
+    return _data(index)
+
+
+def _topological_order(root):
+    """Every op-made tensor reachable from `root`, each after all of its inputs.
+
+    Iterative depth-first search (an explicit stack), so a chain of 100,000 ops does
+    not meet Python's recursion limit.
+    """
+    order, expanded = [], set()
+    stack = [(root, False)]
+    while stack:
+        node, inputs_done = stack.pop()
+        if inputs_done:
+            order.append(node)
+            continue
+        if id(node) in expanded:    # reached before through another path
+            continue
+        expanded.add(id(node))
+        stack.append((node, True))
+        for parent in node._ctx.parents:
+            if parent._ctx is not None and id(parent) not in expanded:
+                stack.append((parent, False))
+    return order
+
+
+def _store_grad(tensor, g, stored):
+    """Add g to `tensor.grad`. A stored gradient never shares memory with another one."""
+    if tensor.grad is None:
+        if g.base is not None or id(g) in stored:
+            g = g.copy()
+        stored.add(id(g))
+        tensor.grad = g
+    else:
+        tensor.grad = tensor.grad + g
+
+
+def _checked_grad(ctx, parent, g):
+    """A gradient an op's backward returned, made an array of its input's shape and dtype, or an error."""
+    index = next(i for i, p in enumerate(ctx.parents) if p is parent)
+    if type(g) is not np.ndarray:
+        g = np.asarray(g, dtype=parent.data.dtype)
+    if g.shape != parent.data.shape or g.dtype != parent.data.dtype:
+        raise RuntimeError(f"backward of {ctx.op_name} returned a gradient of shape {g.shape} and dtype {g.dtype} "
+                           f"for input {index}, which has shape {parent.data.shape} and dtype {parent.data.dtype}")
+    return g
+
+
+# The operators above resolve to these primitives; imported last because the ops build on
+# Function, whose apply() builds Tensors.
+from .ops.activations import LogSoftmax, ReLU, Sigmoid, Softmax, Tanh  # noqa: E402
+from .ops.elementwise import Abs, Add, Clip, Div, Exp, Log, Mul, Neg, Pow, Sqrt, Sub  # noqa: E402
+from .ops.linalg import MatMul  # noqa: E402
+from .ops.reduce import Max, Mean, Min, Sum  # noqa: E402
+from .ops.shape import GetItem, Reshape, Transpose  # noqa: E402
