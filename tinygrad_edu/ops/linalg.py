@@ -50,14 +50,21 @@ class Linear(Function):
         ctx.save_for_backward(x, w)
         ctx.b_shape = None if b is None else b.shape
         z = x @ w
-        if b is not None:
-            z += b
+        if b is None:
+            return z
+        if z.ndim < b.ndim:        # a single sample X (n_in,) with B (1, n_out): Z is (1, n_out)
+            return z + b
+        z += b
         return z
 
     def backward(ctx, dz):
         x, w = ctx.saved_tensors
         need_x, need_w = ctx.needs_input_grad[:2]
-        dx = dz @ w.T if need_x else None
+        dx = None
+        if need_x:
+            dx = dz @ w.T
+            if dx.shape != x.shape:
+                dx = dx.reshape(x.shape)
         dz_rows = dz.reshape(-1, w.shape[1])
         dw = x.reshape(-1, w.shape[0]).T @ dz_rows if need_w else None
         if ctx.b_shape is None:

@@ -1,0 +1,17 @@
+"""The Python snippets in README.md run as written."""
+import re
+from pathlib import Path
+
+import pytest
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+SNIPPETS = re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), flags=re.S)
+
+
+def test_readme_has_snippets():
+    assert len(SNIPPETS) >= 2
+
+
+@pytest.mark.parametrize("index", range(len(SNIPPETS)))
+def test_readme_snippet_runs(index, capsys):
+    exec(compile(SNIPPETS[index], f"README.md snippet {index}", "exec"), {})
