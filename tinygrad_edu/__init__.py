@@ -5,9 +5,11 @@ from .autograd import (Function, ShapeError, detect_anomaly, enable_grad, get_de
 from .tensor import Tensor
 from . import functional
 from .gradcheck import GradcheckError, gradcheck, gradient_difference, numerical_grad
+from .serialization import load, save
+from . import nn
 
 __version__ = "0.1.0"
 
 __all__ = ["Tensor", "Function", "ShapeError", "functional", "no_grad", "enable_grad", "is_grad_enabled",
            "retain_grads", "detect_anomaly", "set_default_dtype", "get_default_dtype",
-           "gradcheck", "numerical_grad", "gradient_difference", "GradcheckError"]
+           "gradcheck", "numerical_grad", "gradient_difference", "GradcheckError", "save", "load", "nn"]

@@ -1,0 +1,202 @@
+"""nn: registration, Linear and its inits, Sequential, loss modules, state dicts, save/load."""
+import pickle
+import zipfile
+
+import numpy as np
+import pytest
+
+import tinygrad_edu as tg
+import tinygrad_edu.functional as F
+from tinygrad_edu import Tensor, nn
+
+
+class TwoLayer(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.hidden = nn.Linear(2, 3, seed=0)
+        self.out = nn.Linear(3, 1, seed=1)
+        self.scale = Tensor(1.0)            # no grad: not a parameter
+        self.act = nn.Sigmoid()
+
+    def forward(self, x):
+        return self.out(self.act(self.hidden(x))) * self.scale
+
+
+def test_parameters_and_modules_are_registered_by_assignment():
+    net = TwoLayer()
+    assert [name for name, _ in net.named_parameters()] == ["hidden.weight", "hidden.bias", "out.weight", "out.bias"]
+    assert len(net.parameters()) == 4
+    assert [type(m).__name__ for m in net.modules()] == ["TwoLayer", "Linear", "Linear", "Sigmoid"]
+    net.out = nn.Sigmoid()        # reassigning replaces the registration
+    assert [name for name, _ in net.named_parameters()] == ["hidden.weight", "hidden.bias"]
+    del net.hidden
+    assert net.parameters() == []
+
+
+def test_forgetting_super_init_is_a_clear_error():
+    class Broken(nn.Module):
+        def __init__(self):
+            self.layer = nn.Linear(1, 1)
+
+    with pytest.raises(RuntimeError, match="call super\\(\\).__init__\\(\\)"):
+        Broken()
+
+
+def test_linear_is_the_course_layer():
+    layer = nn.Linear(784, 64, seed=0)
+    assert layer.weight.shape == (784, 64) and layer.bias.shape == (64,)
+    assert np.all(layer.bias.data == 0)
+    x = np.random.default_rng(0).normal(size=(5, 784))
+    assert np.allclose(layer(x).data, x @ layer.weight.data + layer.bias.data)
+    assert layer(x).op == "linear"
+    assert nn.Linear(3, 2, bias=False).bias is None
+    assert repr(layer) == "Linear(784→64)"
+
+
+def test_inits_follow_the_course():
+    n_in, n_out = 400, 300
+    xavier = nn.Linear(n_in, n_out, init="xavier", seed=1).weight.data
+    limit = np.sqrt(6 / (n_in + n_out))
+    assert np.abs(xavier).max() <= limit and np.abs(xavier).max() > 0.99 * limit
+    assert np.isclose(xavier.var(), limit ** 2 / 3, rtol=0.05)          # U(±L) has variance L²/3
+    he = nn.Linear(n_in, n_out, init="he", seed=1).weight.data
+    assert np.isclose(he.std(), np.sqrt(2 / n_in), rtol=0.05)
+    normal = nn.Linear(n_in, n_out, init="normal", seed=1).weight.data
+    assert np.isclose(normal.std(), 1.0, rtol=0.05)
+    assert np.all(nn.Linear(n_in, n_out, init="zeros").weight.data == 0)
+    with pytest.raises(ValueError, match="init must be one of"):
+        nn.Linear(2, 2, init="glorot")
+
+
+def test_seeded_inits_repeat_and_dtype_is_kept():
+    a, b = nn.Linear(4, 3, seed=7), nn.Linear(4, 3, seed=7)
+    assert np.array_equal(a.weight.data, b.weight.data)
+    layer = nn.Linear(4, 3, dtype=np.float32)
+    assert layer.weight.dtype == np.float32 and layer.bias.dtype == np.float32
+    assert layer(np.ones((2, 4), dtype=np.float32)).dtype == np.float32
+
+
+def test_sequential_indexing_and_forward():
+    net = nn.Sequential(nn.Linear(2, 4, seed=0), nn.Tanh(), nn.Linear(4, 3, seed=1), nn.Softmax())
+    assert len(net) == 4 and isinstance(net[1], nn.Tanh) and isinstance(net[-1], nn.Softmax)
+    x = np.array([[0.5, -1.0]])
+    expected = F.softmax(net[2](np.tanh(x @ net[0].weight.data + net[0].bias.data)))
+    assert np.allclose(net(x).data, expected.data)
+    assert [name for name, _ in net.named_parameters()] == ["0.weight", "0.bias", "2.weight", "2.bias"]
+    with pytest.raises(TypeError, match="item 1 is a function, not a Module"):
+        nn.Sequential(nn.Tanh(), lambda z: z)
+
+
+def test_activation_and_loss_modules_match_functional():
+    z = Tensor([[0.5, -2.0, 1.0]])
+    assert np.array_equal(nn.Sigmoid()(z).data, F.sigmoid(z).data)
+    assert np.array_equal(nn.ReLU()(z).data, F.relu(z).data)
+    assert np.array_equal(nn.LeakyReLU(0.2)(z).data, F.leaky_relu(z, 0.2).data)
+    assert np.array_equal(nn.Softmax(axis=1)(z).data, F.softmax(z, axis=1).data)
+    y = np.array([2])
+    assert nn.CrossEntropyLoss()(z, y).item() == F.cross_entropy(z, y).item()
+    assert nn.CrossEntropyLoss(weight=np.ones(3), reduction="sum")(z, y).item() == F.cross_entropy(z, y).item()
+    assert nn.MSELoss(reduction="sum")(z, np.zeros((1, 3))).item() == 5.25
+    p, t = Tensor([[0.2], [0.9]]), np.array([[0.0], [1.0]])
+    assert nn.BCELoss()(p, t).item() == F.binary_cross_entropy(p, t).item()
+    assert (nn.BCEWithLogitsLoss(pos_weight=2.0)(p, t).item()
+            == F.binary_cross_entropy_with_logits(p, t, pos_weight=2.0).item())
+
+
+def test_train_eval_and_zero_grad():
+    net = TwoLayer()
+    net.eval()
+    assert not any(m.training for m in net.modules())
+    net.train()
+    assert all(m.training for m in net.modules())
+    net(np.ones((1, 2))).sum().backward()
+    assert all(p.grad is not None for p in net.parameters())
+    net.zero_grad()
+    assert all(p.grad is None for p in net.parameters())
+
+
+def test_state_dict_round_trip_copies():
+    a, b = TwoLayer(), TwoLayer()
+    for p in b.parameters():
+        p.data += 1
+    state = a.state_dict()
+    state["out.bias"][0] = 42.0                   # a copy: the model is untouched
+    assert a.out.bias.data[0] == 0.0
+    b.load_state_dict(a.state_dict())
+    for (name, p), q in zip(a.named_parameters(), b.parameters()):
+        assert np.array_equal(p.data, q.data), name
+
+
+def test_load_state_dict_strict_errors_write_nothing():
+    net = TwoLayer()
+    before = net.state_dict()
+    state = net.state_dict()
+    state["hidden.weight"] = state["hidden.weight"] + 1
+    del state["out.bias"]
+    state["extra"] = np.zeros(1)
+    with pytest.raises(KeyError, match=r"missing keys \['out.bias'\], unexpected keys \['extra'\]"):
+        net.load_state_dict(state)
+    state = {name: value + 1 for name, value in before.items()}
+    state["out.weight"] = np.zeros((1, 3))
+    with pytest.raises(ValueError, match=r"'out.weight' has shape \(1, 3\) in the state dict but \(3, 1\)"):
+        net.load_state_dict(state)
+    for name, value in net.state_dict().items():       # nothing half-written
+        assert np.array_equal(value, before[name]), name
+    partial = {"hidden.bias": np.ones(3), "extra": np.zeros(1)}
+    net.load_state_dict(partial, strict=False)
+    assert np.all(net.hidden.bias.data == 1)
+
+
+def test_save_and_load_round_trip(tmp_path):
+    net = TwoLayer()
+    path = tmp_path / "net.npz"
+    tg.save(net.state_dict(), path)
+    loaded = tg.load(path)
+    assert loaded.keys() == net.state_dict().keys()
+    fresh = TwoLayer()
+    for p in fresh.parameters():
+        p.data *= 0
+    fresh.load_state_dict(loaded)
+    assert all(np.array_equal(p.data, q.data) for p, q in zip(net.parameters(), fresh.parameters()))
+    assert [f.name for f in tmp_path.iterdir()] == ["net.npz"]       # no temporary file left
+
+
+def test_save_refuses_non_numeric_arrays(tmp_path):
+    with pytest.raises(ValueError, match="only numeric arrays"):
+        tg.save({"w": np.array([object()])}, tmp_path / "x.npz")
+    assert not list(tmp_path.iterdir())
+
+
+def test_a_truncated_file_is_refused(tmp_path):
+    path = tmp_path / "net.npz"
+    tg.save(TwoLayer().state_dict(), path)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(ValueError, match="not a readable tinygrad_edu state file"):
+        tg.load(path)
+
+
+def test_a_pickle_bearing_npz_is_refused(tmp_path):
+    path = tmp_path / "evil.npz"
+    np.savez(path, w=np.array([{"a": 1}], dtype=object))
+    with pytest.raises(ValueError, match="not a readable tinygrad_edu state file"):
+        tg.load(path)
+    raw = tmp_path / "raw.pkl"
+    raw.write_bytes(pickle.dumps({"w": np.ones(2)}))
+    with pytest.raises(ValueError, match="not a readable"):
+        tg.load(raw)
+    single = tmp_path / "single.npy"
+    np.save(single, np.ones(2))
+    with pytest.raises(ValueError, match="not a readable"):
+        tg.load(single)
+
+
+def test_a_foreign_npz_is_refused(tmp_path):
+    path = tmp_path / "course.npz"
+    np.savez(path, weights=np.ones((2, 2)), bias=np.zeros((1, 2)))
+    with pytest.raises(ValueError, match="was not written by tinygrad_edu.save"):
+        tg.load(path)
+    with zipfile.ZipFile(tmp_path / "other.zip", "w") as archive:
+        archive.writestr("hello.txt", "hi")
+    with pytest.raises(ValueError, match="not written by tinygrad_edu.save"):
+        tg.load(tmp_path / "other.zip")
