@@ -12,7 +12,7 @@ $(BIN)/python:
 # Reinstall whenever the package metadata changes.
 $(INSTALLED): setup.cfg pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,plot]'
 	touch $@
 
 # The graph drawings need graphviz's `dot`; install it where apt-get can run, else say how.

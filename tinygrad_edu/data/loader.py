@@ -1,0 +1,87 @@
+"""DataLoader and the train / validation / test split (course 9.3)."""
+import math
+
+import numpy as np
+
+from ..tensor import Tensor
+
+
+def _array(x):
+    return x.data if isinstance(x, Tensor) else np.asarray(x)
+
+
+class DataLoader:
+    """Batches of (X, Y) as Tensors, one pass over the data per iteration.
+
+    batch_size=1 is the course's single-sample SGD, None the full batch. Shuffling uses
+    the loader's own generator (seeded by `seed`), never numpy's global one, so each
+    epoch gets a new order and the same seed gives the same sequence of orders.
+    """
+
+    def __init__(self, X, Y, batch_size=32, shuffle=True, seed=None, drop_last=False):
+        self.X, self.Y = _array(X), _array(Y)
+        if len(self.X) != len(self.Y):
+            raise ValueError(f"DataLoader: X has {len(self.X)} samples but Y has {len(self.Y)}")
+        if batch_size is None:
+            batch_size = len(self.X)
+        if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
+            raise ValueError(f"DataLoader: batch_size must be a positive integer or None, got {batch_size!r}")
+        self.batch_size, self.shuffle, self.drop_last = int(batch_size), shuffle, drop_last
+        self.rng = np.random.default_rng(seed)
+
+    def __len__(self):
+        n = len(self.X)
+        return n // self.batch_size if self.drop_last else math.ceil(n / self.batch_size)
+
+    def __iter__(self):
+        n, size = len(self.X), self.batch_size
+        order = self.rng.permutation(n) if self.shuffle else None
+        for start in range(0, len(self) * size, size):
+            rows = slice(start, start + size) if order is None else order[start:start + size]
+            yield Tensor._constant(self.X[rows]), Tensor._constant(self.Y[rows])
+
+
+def _labels(Y):
+    """Class labels for stratifying: integers (m,), one column (m, 1), or one-hot rows (m, n)."""
+    Y = np.asarray(Y)
+    if Y.ndim == 2 and Y.shape[1] > 1:
+        return Y.argmax(axis=1)
+    return Y.reshape(len(Y))
+
+
+def _count(fraction, n, name):
+    if isinstance(fraction, (int, np.integer)) and not isinstance(fraction, bool) and fraction >= 1:
+        return int(fraction)
+    if not 0 <= fraction < 1:
+        raise ValueError(f"train_val_test_split: {name} must be a fraction in [0, 1) or a count, got {fraction}")
+    return int(round(fraction * n))
+
+
+def train_val_test_split(X, Y, val=0.1, test=0.1, seed=None, stratify=False):
+    """Shuffle and split into ((X_train, Y_train), (X_val, Y_val), (X_test, Y_test)).
+
+    `val` and `test` are fractions (or counts). With `stratify`, each class is split in
+    the same proportions (for imbalanced classification data).
+    """
+    X, Y = _array(X), _array(Y)
+    if len(X) != len(Y):
+        raise ValueError(f"train_val_test_split: X has {len(X)} samples but Y has {len(Y)}")
+    rng = np.random.default_rng(seed)
+    groups = [np.arange(len(X))]
+    if stratify:
+        labels = _labels(Y)
+        groups = [np.flatnonzero(labels == c) for c in np.unique(labels)]
+    parts = ([], [], [])
+    for group in groups:
+        group = rng.permutation(group)
+        n_val, n_test = _count(val, len(group), "val"), _count(test, len(group), "test")
+        if n_val + n_test > len(group):
+            raise ValueError(f"train_val_test_split: val {n_val} + test {n_test} exceed the {len(group)} samples")
+        parts[1].append(group[:n_val])
+        parts[2].append(group[n_val:n_val + n_test])
+        parts[0].append(group[n_val + n_test:])
+    splits = []
+    for part in parts:
+        rows = rng.permutation(np.concatenate(part))
+        splits.append((X[rows], Y[rows]))
+    return tuple(splits)

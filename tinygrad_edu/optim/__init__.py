@@ -1,0 +1,5 @@
+"""Optimizers and learning-rate schedules: `from tinygrad_edu import optim`."""
+from . import lr_scheduler
+from .optimizers import SGD, Adagrad, Adam, Optimizer, RMSprop
+
+__all__ = ["Optimizer", "SGD", "Adam", "RMSprop", "Adagrad", "lr_scheduler"]
