@@ -166,7 +166,7 @@ class Tensor:
             if self.data.size != 1:
                 raise ValueError(f"backward: grad can be implied only for a one-element tensor, this one has "
                                  f"shape {self.shape}; pass backward(grad) with an array of that shape")
-            return np.ones_like(self.data)
+            return np.ones(self.data.shape, dtype=self.data.dtype)
         seed = np.asarray(grad.data if isinstance(grad, Tensor) else grad, dtype=self.dtype)
         if seed.shape != self.shape:
             raise ValueError(f"backward: grad has shape {seed.shape} but the tensor has shape {self.shape}")

@@ -69,5 +69,7 @@ class Linear(Function):
         dw = x.reshape(-1, w.shape[0]).T @ dz_rows if need_w else None
         if ctx.b_shape is None:
             return dx, dw
-        db = dz_rows.sum(axis=0).reshape(ctx.b_shape) if ctx.needs_input_grad[2] else None
+        db = None
+        if ctx.needs_input_grad[2]:
+            db = dz_rows.sum(axis=0, keepdims=len(ctx.b_shape) == 2)
         return dx, dw, db

@@ -12,32 +12,41 @@ def _reduced_axes(a, axis):
     return tuple(range(a.ndim)) if axis is None else normalize_axis_tuple(axis, a.ndim)
 
 
-def _regrow(dz, axes, keepdims):
-    """Give dZ back the reduced axes as size-1 axes, so it broadcasts over A."""
-    return dz if keepdims else np.expand_dims(dz, axes)
+def _kept_shape(shape, axes):
+    """The shape of the result with keepdims=True: reduced axes become size 1."""
+    return tuple(1 if i in axes else n for i, n in enumerate(shape))
+
+
+def _spread(dz, ctx):
+    """dZ copied back over the reduced axes: a fresh array of A's shape."""
+    da = np.empty(ctx.shape, dtype=dz.dtype)
+    da[...] = dz.reshape(ctx.kept_shape)
+    return da
 
 
 class Sum(Function):
     formula = "dA = dZ broadcast over the summed axes"
 
     def forward(ctx, a, axis=None, keepdims=False):
-        ctx.axes, ctx.keepdims, ctx.shape = _reduced_axes(a, axis), keepdims, a.shape
-        return a.sum(axis=ctx.axes, keepdims=keepdims)
+        axes = _reduced_axes(a, axis)
+        ctx.shape, ctx.kept_shape = a.shape, _kept_shape(a.shape, axes)
+        return a.sum(axis=axes, keepdims=keepdims)
 
     def backward(ctx, dz):
-        return np.broadcast_to(_regrow(dz, ctx.axes, ctx.keepdims), ctx.shape)
+        return _spread(dz, ctx)
 
 
 class Mean(Function):
     formula = "dA = dZ / n broadcast over the n averaged elements"
 
     def forward(ctx, a, axis=None, keepdims=False):
-        ctx.axes, ctx.keepdims, ctx.shape = _reduced_axes(a, axis), keepdims, a.shape
-        ctx.count = math.prod(a.shape[i] for i in ctx.axes)
-        return a.mean(axis=ctx.axes, keepdims=keepdims)
+        axes = _reduced_axes(a, axis)
+        ctx.shape, ctx.kept_shape = a.shape, _kept_shape(a.shape, axes)
+        ctx.count = math.prod(a.shape[i] for i in axes)
+        return a.mean(axis=axes, keepdims=keepdims)
 
     def backward(ctx, dz):
-        return np.broadcast_to(_regrow(dz, ctx.axes, ctx.keepdims) / ctx.count, ctx.shape)
+        return _spread(dz / ctx.count, ctx)
 
 
 class _Extremum(Function):
@@ -47,16 +56,17 @@ class _Extremum(Function):
     def forward(ctx, a, axis=None, keepdims=False):
         if a.size == 0:
             raise ValueError(f"{ctx.op_name} of an empty tensor has no value")
-        ctx.axes, ctx.keepdims = _reduced_axes(a, axis), keepdims
-        z = type(ctx).reduce(a, axis=ctx.axes, keepdims=True)
+        axes = _reduced_axes(a, axis)
+        ctx.kept_shape = _kept_shape(a.shape, axes)
+        z = type(ctx).reduce(a, axis=axes, keepdims=True)
         hits = a == z
-        share = hits / hits.sum(axis=ctx.axes, keepdims=True)
+        share = hits / hits.sum(axis=axes, keepdims=True)
         ctx.save_for_backward(share.astype(a.dtype, copy=False))
-        return z if keepdims else np.squeeze(z, axis=ctx.axes)
+        return z if keepdims else z.reshape([n for i, n in enumerate(z.shape) if i not in axes])
 
     def backward(ctx, dz):
         share, = ctx.saved_tensors
-        return _regrow(dz, ctx.axes, ctx.keepdims) * share
+        return dz.reshape(ctx.kept_shape) * share
 
 
 class Max(_Extremum):
