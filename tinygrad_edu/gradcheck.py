@@ -131,36 +131,50 @@ def _vjp(out, targets, v):
     return [np.zeros(t.shape) if t.grad is None else t.grad.copy() for t in targets]
 
 
-def _perturbed(fn, inputs, t, step):
-    """fn's output (float64 array) with `step` added to t's data."""
+def _evaluate(fn, inputs):
+    """fn's output as a float64 copy (an output may be a view of an input that is nudged next)."""
+    with no_grad():
+        return np.array(fn(*inputs).data, dtype=np.float64)
+
+
+def _shifted(fn, inputs, t, step):
+    """fn's output (float64 array) with `step` (an array of t's shape) added to t's data."""
     original = t.data
     t.data = original + step
     try:
-        with no_grad():
-            return np.asarray(fn(*inputs).data, dtype=np.float64)
+        return _evaluate(fn, inputs)
     finally:
         t.data = original
 
 
+def _central_differences(fn, inputs, t, eps):
+    """(f(x + h·e_i) − f(x − h·e_i)) / 2h for each element i of t, one flattened output row each.
+
+    Each element is nudged in place and put back exactly, so no copy of t is made."""
+    flat = t.data.reshape(-1)
+    for i in range(flat.size):
+        original = flat[i]
+        flat[i] = original + eps
+        try:
+            plus = _evaluate(fn, inputs)
+            flat[i] = original - eps
+            minus = _evaluate(fn, inputs)
+        finally:
+            flat[i] = original
+        yield ((plus - minus) / (2 * eps)).ravel()
+
+
 def _numerical_vjp(fn, inputs, t, v, eps):
     """Central-difference gradient of ⟨v, fn⟩ with respect to each element of t."""
-    grad = np.zeros(t.shape)
-    step = np.zeros(t.shape)
-    for index in np.ndindex(t.shape):
-        step[index] = eps
-        grad[index] = np.sum(v * (_perturbed(fn, inputs, t, step) - _perturbed(fn, inputs, t, -step))) / (2 * eps)
-        step[index] = 0
-    return grad
+    v = v.ravel()
+    return np.array([v @ column for column in _central_differences(fn, inputs, t, eps)]).reshape(t.shape)
 
 
 def _numerical_jacobian(fn, inputs, t, n_out, eps):
     """(n_out, t.size) Jacobian by central differences."""
     jacobian = np.zeros((n_out, t.size))
-    step = np.zeros(t.shape)
-    for j, index in enumerate(np.ndindex(t.shape)):
-        step[index] = eps
-        jacobian[:, j] = (_perturbed(fn, inputs, t, step) - _perturbed(fn, inputs, t, -step)).ravel() / (2 * eps)
-        step[index] = 0
+    for j, column in enumerate(_central_differences(fn, inputs, t, eps)):
+        jacobian[:, j] = column
     return jacobian
 
 
@@ -207,7 +221,7 @@ def _jacobian_problems(fn, inputs, position, t, out, eps, atol, rtol):
 def _directional_problems(fn, inputs, position, t, v, g, rng, eps, atol, rtol):
     u = rng.standard_normal(t.shape)
     analytic = float(np.sum(u * g))
-    numeric = float(np.sum(v * (_perturbed(fn, inputs, t, eps * u) - _perturbed(fn, inputs, t, -eps * u)))) / (2 * eps)
+    numeric = float(np.sum(v * (_shifted(fn, inputs, t, eps * u) - _shifted(fn, inputs, t, -eps * u)))) / (2 * eps)
     if abs(analytic - numeric) <= atol + rtol * abs(numeric):
         return []
     # Find the culprit element: the same comparison, one element at a time.

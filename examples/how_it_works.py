@@ -1,0 +1,60 @@
+"""Course 9.6: how the trained 1-2-1 sine network builds its curve, unit by unit.
+
+Each hidden unit j computes z1_j = w1_j·x + b1_j and squashes it, a1_j = σ(z1_j);
+the output is a weighted sum of those two S-curves, z = Σ_j a1_j·w2_j + b2.
+The weights come from out/sine_121.npz, written by sine_curve.py (trained here if missing).
+"""
+import numpy as np
+
+import tinygrad_edu as tg
+from tinygrad_edu import no_grad
+
+try:
+    from . import sine_curve
+    from ._common import figure_path, parse_args, pyplot, report
+except ImportError:  # run as a script
+    import sine_curve
+    from _common import figure_path, parse_args, pyplot, report
+
+
+def run(quick=False, out="out", seed=0, progress=True):
+    weights = figure_path(out, "sine_121.npz")
+    if not weights.exists():
+        sine_curve.run(quick, out, seed, progress)
+    model = sine_curve.build(2)
+    model.load_state_dict(tg.load(weights))
+    W1, B1 = model[0].weight.data, model[0].bias.data
+    W2, B2 = model[2].weight.data, model[2].bias.data
+
+    x = np.linspace(0, 1, 21).reshape(-1, 1)          # the course's 21 points 0, 0.05, …, 1
+    with no_grad():
+        Z1 = model[0](x)
+        A1 = model[1](Z1)
+        Z = model[2](A1).data
+    parts = A1.data * W2.ravel()                        # a1_j · w2_j, one column per hidden unit
+
+    plt = pyplot()
+    figure, axes = plt.subplots(1, 4, figsize=(18, 4))
+    for j in range(2):
+        axes[0].plot(x, Z1.data[:, j], "o-", ms=3, label=f"z1_{j + 1} = {W1[0, j]:.2f}x + {B1[j]:.2f}")
+        axes[1].plot(x, A1.data[:, j], "o-", ms=3, label=f"a1_{j + 1} = σ(z1_{j + 1})")
+        axes[2].plot(x, parts[:, j], "o-", ms=3, label=f"a1_{j + 1} · w2_{j + 1} ({W2[j, 0]:.2f})")
+    axes[3].plot(x, Z, "ro-", ms=3, label=f"z = Σ + b2 ({B2[0]:.2f})")
+    axes[3].plot(x, np.sin(6.28 * x), "k--", lw=0.8, label="sin(6.28x)")
+    for ax, title in zip(axes, ("x → z1", "z1 → a1", "a1 → a1·w2", "output z")):
+        ax.set_title(title)
+        ax.legend(fontsize=8)
+    figure.tight_layout()
+    figure.savefig(figure_path(out, "how_it_works.png"), dpi=100)
+    plt.close(figure)
+    return report([("how the 1-2-1 net works: output z at x = 0 and x = 1", "0.202, −0.235",
+                    f"{Z[0, 0]:.3f}, {Z[-1, 0]:.3f}")])
+
+
+def main(argv=None):
+    args = parse_args(__doc__.splitlines()[0], argv)
+    return run(args.quick, args.out, args.seed, args.progress)
+
+
+if __name__ == "__main__":
+    main()

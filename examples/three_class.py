@@ -1,0 +1,71 @@
+"""Course 11.1-11.2: three classes in the plane with a 2-3-3 network (softmax + cross-entropy).
+
+Class 0 fills a centre square, class 1 the ring inside a circle, class 2 the corners.
+η 0.1, batch 10, 5000 epochs; the output layer gives logits Z2 and the loss fuses the
+softmax, so dZ2 = A2 − Y. Then the course's sweep over the hidden size (2, 4, 8, 16).
+"""
+import numpy as np
+
+from tinygrad_edu import datasets, metrics, nn, no_grad, optim
+from tinygrad_edu.data import DataLoader, MinMaxScaler
+from tinygrad_edu.train import fit
+
+try:
+    from ._common import figure_path, parse_args, pyplot, report
+except ImportError:  # run as a script
+    from _common import figure_path, parse_args, pyplot, report
+
+
+def build(hidden=3, seed=0):
+    return nn.Sequential(nn.Linear(2, hidden, seed=seed), nn.Sigmoid(), nn.Linear(hidden, 3, seed=seed + 1))
+
+
+def train(hidden, epochs, data, seed, progress):
+    (X_train, y_train), val, _ = data
+    model = build(hidden, seed)
+    loader = DataLoader(X_train, y_train, batch_size=10, seed=seed)
+    fit(model, nn.CrossEntropyLoss(), optim.SGD(model.parameters(), lr=0.1), loader, epochs=epochs,
+        val_data=val, check_every=100 * len(loader), progress=progress)
+    return model
+
+
+def test_accuracy(model, data):
+    X_test, y_test = data[2]
+    with no_grad():
+        return metrics.accuracy(y_test, model(X_test).data)
+
+
+def run(quick=False, out="out", seed=0, progress=True):
+    (X, y), (X_test, y_test) = datasets.multiclass(seed=seed)
+    scaler = MinMaxScaler().fit(X[100:])
+    X, X_test = scaler.transform(X), scaler.transform(X_test)
+    data = ((X[100:], y[100:]), (X[:100], y[:100]), (X_test, y_test))
+    model = train(3, 300 if quick else 5000, data, seed, progress)
+    accuracy = test_accuracy(model, data)
+    sweep_epochs = 150 if quick else 1500
+    sweep = {hidden: test_accuracy(train(hidden, sweep_epochs, data, seed, progress), data) for hidden in (2, 4, 8, 16)}
+
+    plt = pyplot()
+    figure, ax = plt.subplots(figsize=(6, 5))
+    u, v = np.meshgrid(np.linspace(0, 1, 150), np.linspace(0, 1, 150))
+    with no_grad():
+        regions = model(np.stack([u.ravel(), v.ravel()], axis=1)).data.argmax(axis=1).reshape(u.shape)
+    ax.contourf(u, v, regions, levels=[-0.5, 0.5, 1.5, 2.5], cmap="Pastel1", alpha=0.8)
+    ax.scatter(*X_test.T, c=y_test, cmap="Set1", s=8)
+    ax.set_title(f"2-3-3 network: test accuracy {accuracy:.3f}")
+    figure.savefig(figure_path(out, "three_class.png"), dpi=100)
+    plt.close(figure)
+    return report([
+        ("three-class plane, 2-3-3, η 0.1, bs 10, 5000 epochs: test accuracy", "0.952", f"{accuracy:.3f}"),
+        (f"hidden-size sweep 2/4/8/16 ({sweep_epochs} epochs each; the course runs up to 10000): test accuracy",
+         "0.618 / 0.954 / 0.970 / 0.978", " / ".join(f"{sweep[h]:.3f}" for h in (2, 4, 8, 16))),
+    ])
+
+
+def main(argv=None):
+    args = parse_args(__doc__.splitlines()[0], argv)
+    return run(args.quick, args.out, args.seed, args.progress)
+
+
+if __name__ == "__main__":
+    main()
