@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: demo test graphviz clean
+.PHONY: demo test graphviz mnist clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,19 +15,29 @@ $(INSTALLED): setup.cfg pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test,plot]'
 	touch $@
 
-# The graph drawings need graphviz's `dot`; install it where apt-get can run, else say how.
-graphviz:
-	@command -v dot >/dev/null 2>&1 || { \
-	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null; \
-	  else \
-	    echo "graphviz's dot is missing: install it (apt-get install graphviz, brew install graphviz, ...)"; \
-	  fi; }
+# $(call apt_install,PACKAGE,WHAT IS MISSING): install a Debian package where apt-get can
+# run as root; elsewhere say what to install.
+define apt_install
+if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) >/dev/null; \
+else \
+  echo "$(2): install the package $(1) (apt-get install $(1), or your system's equivalent)"; \
+fi
+endef
 
-demo: $(INSTALLED) graphviz
+# The graph drawings need graphviz's `dot`.
+graphviz:
+	@command -v dot >/dev/null 2>&1 || { $(call apt_install,graphviz,graphviz's dot is missing); }
+
+# MNIST-format images for the 784-64-16-10 examples: Debian's Fashion-MNIST (MNIST digits
+# are used instead when they are in ~/.cache/tinygrad_edu/digits or can be downloaded).
+mnist:
+	@[ -d /usr/share/datasets/fashion-mnist ] || { $(call apt_install,dataset-fashion-mnist,no MNIST-format data); }
+
+demo: $(INSTALLED) graphviz mnist
 	$(BIN)/tinygrad-edu demo
 
-test: $(INSTALLED) graphviz
+test: $(INSTALLED) graphviz mnist
 	CI=$${CI:-} $(BIN)/python -m pytest -q
 
 clean:

@@ -4,12 +4,15 @@ No layers, no optimizer: four tensors W1, B1, W2, B2, the course's forward pass,
 `loss.backward()` and the plain SGD update W ← W − η·dW, so every step is visible.
 Logistic output + binary cross-entropy are fused in one op whose backward is dZ2 = A2 − Y.
 """
-import argparse
-
 import numpy as np
 
 import tinygrad_edu.functional as F
 from tinygrad_edu import Tensor, no_grad
+
+try:
+    from ._common import parse_args, report
+except ImportError:  # run as a script
+    from _common import parse_args, report
 
 X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float64)
 Y = np.array([[0], [1], [1], [0]], dtype=np.float64)
@@ -54,18 +57,20 @@ def train(eta=0.1, max_epochs=10000, eps=0.005, check_every=100, seed=0, verbose
     return {"epochs": epoch + 1, "loss": loss, "A2": A2.ravel(), "accuracy": accuracy}
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--eta", type=float, default=0.1)
-    parser.add_argument("--max-epochs", type=int, default=10000)
-    parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args(argv)
-    result = train(eta=args.eta, max_epochs=args.max_epochs, seed=args.seed)
-    print(f"stopped after {result['epochs']} epochs (the course: 5900), loss {result['loss']:.6f}")
+def run(quick=False, out="out", seed=0, progress=True):
+    result = train(seed=seed, verbose=progress)
     for x, a in zip(X, result["A2"]):
         print(f"  x = {x.astype(int)}  A2 = {a:.5f}")
-    print(f"accuracy {result['accuracy']:.2f} (the course: 1.00)")
-    return result
+    worst = np.abs(result["A2"] - Y.ravel()).max()
+    return report([("XOR, 2-2-1, η 0.1, bs 1: epochs to BCE ≤ 0.005", "5900", f"{result['epochs']}"),
+                   ("XOR: largest |A2 − Y| over the four points (the course's test: < 0.01)", "0.0054",
+                    f"{worst:.4f}"),
+                   ("XOR: accuracy", "1.00", f"{result['accuracy']:.2f}")])
+
+
+def main(argv=None):
+    args = parse_args(__doc__.splitlines()[0], argv)
+    return run(args.quick, args.out, args.seed, args.progress)
 
 
 if __name__ == "__main__":

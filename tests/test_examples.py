@@ -1,19 +1,52 @@
-"""The course examples run and reach the course's results."""
+"""The course examples: `tinygrad-edu demo --quick` runs them all and each reaches a sanity threshold."""
+import json
+
 import numpy as np
+import pytest
 
 from tinygrad_edu.__main__ import main as cli
 from tinygrad_edu.examples import xor_engine
 
 
+@pytest.fixture(scope="module")
+def quick_demo(tmp_path_factory):
+    out = tmp_path_factory.mktemp("out")
+    assert cli(["demo", "--quick", "--out", str(out)]) == 0
+    results = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    return out, {name: {row[0]: row[2] for row in entry["rows"]} for name, entry in results.items()}
+
+
+def value(rows, start):
+    """The first number in our result of the row whose experiment starts with `start`."""
+    cell = next(ours for experiment, ours in rows.items() if experiment.startswith(start))
+    return float(cell.split()[0])
+
+
 def test_xor_engine_solves_xor_like_the_course():
     result = xor_engine.train(verbose=False)
-    assert result["accuracy"] == 1.0
-    assert result["loss"] <= 0.005
-    # The course's test: every output within 0.01 of its label.
-    assert np.all(np.abs(result["A2"] - xor_engine.Y.ravel()) < 1e-2)
+    assert result["accuracy"] == 1.0 and result["loss"] <= 0.005
+    assert np.all(np.abs(result["A2"] - xor_engine.Y.ravel()) < 1e-2)   # the course's Test()
 
 
-def test_cli_demo_runs_the_xor_example(capsys):
-    assert cli(["demo"]) == 0
-    printed = capsys.readouterr().out
-    assert "accuracy 1.00" in printed
+def test_quick_demo_writes_every_result_and_figure(quick_demo):
+    out, results = quick_demo
+    assert set(results) == {"sine_curve", "complex_curve", "how_it_works", "xor_engine", "double_arc", "three_class",
+                            "mnist", "gradient_check", "learning_rate", "optimizers"}
+    table = (out / "RESULTS.md").read_text(encoding="utf-8")
+    assert table.count("\n| ") == sum(len(rows) for rows in results.values()) + 1
+    for figure in ("sine_curve.png", "complex_curve.png", "how_it_works.png", "double_arc.png", "three_class.png",
+                   "mnist_fashion.png", "learning_rate.png", "optimizers.png"):
+        assert (out / figure).read_bytes()[:4] == b"\x89PNG", figure
+
+
+def test_quick_demo_sanity_thresholds(quick_demo):
+    _, results = quick_demo
+    assert value(results["sine_curve"], "sine curve") > 0.95
+    assert value(results["double_arc"], "double arc, 2-2-1: test accuracy") > 0.95
+    assert value(results["xor_engine"], "XOR: accuracy") == 1.0
+    assert value(results["xor_engine"], "XOR: largest") < 0.01
+    assert value(results["three_class"], "three-class") > 0.6
+    assert value(results["mnist"], "MNIST") > 0.6
+    assert value(results["gradient_check"], "gradient check") < 1e-7
+    assert value(results["gradient_check"], "the same with a buggy") > 1e-2
+    assert 0.1 <= value(results["learning_rate"], "LR range test") <= 1.1

@@ -1,25 +1,78 @@
-"""The `tinygrad-edu` command: run the course's networks."""
+"""The `tinygrad-edu` command: run the course's networks and write their results."""
 import argparse
+import datetime
 import importlib
+import json
 import sys
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
 
-# The experiments `demo` runs, in course order: (module in examples/, what it shows).
-DEMOS = [
-    ("xor_engine", "10.3 XOR with a 2-2-1 network, written with the autograd engine alone"),
+# The course's experiments (modules of examples/), in groups that run one after the other
+# (how_it_works reads the weights sine_curve saves); groups run in parallel.
+DEMO_GROUPS = [
+    ["optimizers"],
+    ["three_class"],
+    ["mnist", "learning_rate"],
+    ["complex_curve", "gradient_check"],
+    ["sine_curve", "how_it_works", "xor_engine", "double_arc"],
 ]
+COURSE_ORDER = ["sine_curve", "complex_curve", "how_it_works", "xor_engine", "double_arc", "three_class",
+                "mnist", "gradient_check", "learning_rate", "optimizers"]
+
+
+def _run_group(modules, quick, out):
+    """Run examples in this process; return (module, seconds, rows) for each."""
+    results = []
+    for name in modules:
+        start = time.perf_counter()
+        rows = importlib.import_module(f"tinygrad_edu.examples.{name}").run(quick=quick, out=out, progress=False)
+        results.append((name, time.perf_counter() - start, rows))
+    return results
+
+
+def write_results(path, results, quick, seconds):
+    lines = ["# tinygrad_edu: the course's experiments, reproduced", "",
+             f"`tinygrad-edu demo{' --quick' if quick else ''}`, {datetime.date.today()}, "
+             f"{seconds:.0f} s on this machine. Regression losses are the course's half-MSE.", "",
+             "| experiment | the course | tinygrad_edu | example | seconds |", "|---|---|---|---|---|"]
+    for name in COURSE_ORDER:
+        if name in results:
+            elapsed, rows = results[name]
+            for row in rows:
+                experiment, course, ours = (str(cell).replace("|", "\\|") for cell in row)
+                lines.append(f"| {experiment} | {course} | {ours} | `examples/{name}.py` | {elapsed:.0f} |")
+    Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def demo(args):
-    for module, title in DEMOS:
-        print(f"== {title}")
-        importlib.import_module(f"tinygrad_edu.examples.{module}").main([])
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    results = {}
+    with ProcessPoolExecutor(max_workers=args.jobs) as pool:
+        futures = [pool.submit(_run_group, group, args.quick, str(out)) for group in DEMO_GROUPS]
+        for future in as_completed(futures):
+            for name, elapsed, rows in future.result():
+                results[name] = (elapsed, rows)
+                print(f"== {name} ({elapsed:.0f} s)", flush=True)
+    seconds = time.perf_counter() - start
+    write_results(out / "RESULTS.md", results, args.quick, seconds)
+    (out / "results.json").write_text(json.dumps(
+        {name: {"seconds": elapsed, "rows": rows} for name, (elapsed, rows) in results.items()},
+        ensure_ascii=False, indent=1), encoding="utf-8")
+    print(f"wrote {out / 'RESULTS.md'}, results.json and the figures in {out}/ ({seconds:.0f} s)")
     return 0
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="tinygrad-edu", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("demo", help="train the course's networks and print their results").set_defaults(run=demo)
+    run_demo = commands.add_parser("demo", help="train the course's networks, write figures and out/RESULTS.md")
+    run_demo.add_argument("--quick", action="store_true", help="small budgets: a check that everything runs")
+    run_demo.add_argument("--out", default="out", help="folder for figures and RESULTS.md (default: out/)")
+    run_demo.add_argument("--jobs", type=int, default=2, help="experiments run in parallel (default: 2)")
+    run_demo.set_defaults(run=demo)
     args = parser.parse_args(argv)
     return args.run(args)
 
