@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: demo test graphviz mnist clean
+.PHONY: demo test docs graphviz mnist clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,11 @@ demo: $(INSTALLED) graphviz mnist
 
 test: $(INSTALLED) graphviz mnist
 	CI=$${CI:-} $(BIN)/python -m pytest -q
+
+# The picture in README.md: the XOR net after one backward pass, gradients in red.
+docs: $(INSTALLED) graphviz
+	$(BIN)/tinygrad-edu graph xor --out out/graphs
+	cp out/graphs/xor_backward.svg docs/xor_graph.svg
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .hypothesis

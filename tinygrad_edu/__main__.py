@@ -15,7 +15,7 @@ DEMO_GROUPS = [
     ["three_class"],
     ["mnist", "learning_rate"],
     ["complex_curve", "gradient_check"],
-    ["sine_curve", "how_it_works", "xor_engine", "double_arc"],
+    ["sine_curve", "how_it_works", "xor_engine", "double_arc", "graphs"],
 ]
 COURSE_ORDER = ["sine_curve", "complex_curve", "how_it_works", "xor_engine", "double_arc", "three_class",
                 "mnist", "gradient_check", "learning_rate", "optimizers"]
@@ -65,6 +65,13 @@ def demo(args):
     return 0
 
 
+def graph(args):
+    drawings = importlib.import_module("tinygrad_edu.examples.graphs").DRAWINGS
+    for path in drawings[args.name](args.out, format=args.format):
+        print(f"wrote {path}")
+    return 0
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="tinygrad-edu", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -73,6 +80,11 @@ def main(argv=None):
     run_demo.add_argument("--out", default="out", help="folder for figures and RESULTS.md (default: out/)")
     run_demo.add_argument("--jobs", type=int, default=2, help="experiments run in parallel (default: 2)")
     run_demo.set_defaults(run=demo)
+    draw = commands.add_parser("graph", help="draw the computation graph of one of the course's networks")
+    draw.add_argument("name", choices=["xor", "mnist"])
+    draw.add_argument("--out", default="out", help="folder for the drawings (default: out/)")
+    draw.add_argument("--format", default="svg", choices=["svg", "png", "pdf"])
+    draw.set_defaults(run=graph)
     args = parser.parse_args(argv)
     return args.run(args)
 

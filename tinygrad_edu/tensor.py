@@ -90,6 +90,11 @@ class Tensor:
 
     __hash__ = object.__hash__
 
+    def _repr_svg_(self):
+        """Notebooks show a tensor as the drawing of the graph that made it."""
+        from .viz import draw_graph  # the drawing layer sits above the engine: load it only when asked
+        return draw_graph(self).pipe(format="svg", encoding="utf-8")
+
     def __repr__(self):
         values = np.array2string(self.data, precision=4, threshold=20, separator=", ", prefix="Tensor(")
         parts = [values, f"shape={self.shape}", f"dtype={self.dtype}"]

@@ -1,0 +1,69 @@
+"""Computation graphs of the course's networks, drawn with graphviz (`tinygrad-edu graph NAME`).
+
+xor:   the 2-2-1 XOR net on its four points, before and after backward (gradients in
+       red), and one drawing per backward step in xor_steps/ to page through backprop.
+mnist: the 784-64-16-10 net drawn by module: one cluster per layer, parameters by name.
+"""
+import numpy as np
+
+import tinygrad_edu.functional as F
+from tinygrad_edu import Tensor, viz
+
+try:
+    from . import mnist, xor_engine
+    from ._common import figure_path, parse_args
+except ImportError:  # run as a script
+    import mnist
+    import xor_engine
+    from _common import figure_path, parse_args
+
+
+def xor_loss(seed=0):
+    """The course's XOR net at its initial weights: the loss tensor, with named parameters."""
+    rng = np.random.default_rng(seed)
+    W1 = Tensor(xor_engine.xavier(2, 2, rng), requires_grad=True, name="W1")
+    B1 = Tensor(np.zeros((1, 2)), requires_grad=True, name="B1")
+    W2 = Tensor(xor_engine.xavier(2, 1, rng), requires_grad=True, name="W2")
+    B2 = Tensor(np.zeros((1, 1)), requires_grad=True, name="B2")
+    X = Tensor(xor_engine.X, name="X")
+    Z1 = F.linear(X, W1, B1)
+    Z1.name = "Z1"
+    A1 = F.sigmoid(Z1)
+    A1.name = "A1"
+    Z2 = F.linear(A1, W2, B2)
+    Z2.name = "Z2"
+    loss = F.binary_cross_entropy_with_logits(Z2, xor_engine.Y)
+    loss.name = "loss"
+    return loss
+
+
+def draw_xor(out, format="svg"):
+    paths = [viz.draw_graph(xor_loss()).render(figure_path(out, "xor_forward"), format=format, cleanup=True)]
+    loss = xor_loss()
+    paths += viz.backward_steps(loss, figure_path(out, "xor_steps"), format=format)
+    paths.append(viz.draw_graph(loss).render(figure_path(out, "xor_backward"), format=format, cleanup=True))
+    return paths
+
+
+def draw_mnist(out, format="svg"):
+    model = mnist.build(seed=0, dtype=np.float64)
+    X = np.random.default_rng(0).random((4, 784))
+    return [viz.draw_module(model, X).render(figure_path(out, "mnist_graph"), format=format, cleanup=True)]
+
+
+DRAWINGS = {"xor": draw_xor, "mnist": draw_mnist}
+
+
+def run(quick=False, out="out", seed=0, progress=True):
+    paths = [path for draw in DRAWINGS.values() for path in draw(out)]
+    print(f"  wrote {len(paths)} graph drawings to {out}/")
+    return []
+
+
+def main(argv=None):
+    args = parse_args(__doc__.splitlines()[0], argv)
+    return run(args.quick, args.out, args.seed, args.progress)
+
+
+if __name__ == "__main__":
+    main()

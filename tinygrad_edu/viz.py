@@ -1,0 +1,287 @@
+"""Drawing computation graphs with graphviz: forward values, gradients, each op's backward rule.
+
+Reads only what a tensor shows of its graph (`op`, `parents`, `name`, `shape`, `dtype`,
+`data`, `grad`, `requires_grad`, `formula`), so a user's own Function is drawn like a
+built-in. Tensors are boxes: parameters (leaves that require grad) blue, inputs and
+constants grey, the root drawn with a double border; ops are yellow ellipses carrying
+their backward rule. Edges run forward, from inputs to the op to its output.
+"""
+import html
+import os
+from pathlib import Path
+
+import graphviz
+import numpy as np
+
+from .autograd import retain_grads
+
+_INSTALL_DOT = ("graphviz's `dot` program was not found on PATH; install it (Debian/Ubuntu: apt-get install "
+                "graphviz, macOS: brew install graphviz, conda: conda install graphviz). The DOT source is in "
+                ".source and .save(path) writes it without `dot`.")
+
+
+class DotNotFoundError(graphviz.ExecutableNotFound):
+    """`dot` is missing: the message says how to install it."""
+
+    def __init__(self):
+        RuntimeError.__init__(self, _INSTALL_DOT)
+
+    def __str__(self):
+        return _INSTALL_DOT
+
+
+class Graph(graphviz.Digraph):
+    """A graphviz.Digraph whose render/pipe explain how to get `dot` when it is missing."""
+
+    def render(self, *args, **kwargs):
+        try:
+            return super().render(*args, **kwargs)
+        except graphviz.ExecutableNotFound:
+            raise DotNotFoundError() from None
+
+    def pipe(self, *args, **kwargs):
+        try:
+            return super().pipe(*args, **kwargs)
+        except graphviz.ExecutableNotFound:
+            raise DotNotFoundError() from None
+
+
+def summary(array):
+    """The value for a scalar or a tiny array, min/mean/max otherwise."""
+    array = np.asarray(array)
+    if array.size <= 4:
+        values = ", ".join(f"{v:.4g}" for v in array.ravel().tolist())
+        return values if array.ndim == 0 else f"[{values}]"
+    if array.dtype.kind == "b":
+        return f"{int(array.sum())} of {array.size} true"
+    return f"min {array.min():.3g}  mean {array.mean():.3g}  max {array.max():.3g}"
+
+
+def _shape(t):
+    return "×".join(map(str, t.shape)) if t.shape else "scalar"
+
+
+def collect(root, max_nodes=None):
+    """Tensors reachable from root, root first (breadth first), at most max_nodes of them."""
+    order, seen = [root], {id(root)}
+    for t in order:
+        if max_nodes is not None and len(order) >= max_nodes:
+            break
+        for parent in t.parents:
+            if id(parent) not in seen:
+                seen.add(id(parent))
+                order.append(parent)
+    return order[:max_nodes] if max_nodes is not None else order
+
+
+def _count_reachable(root):
+    seen, stack = {id(root)}, [root]
+    while stack:
+        for parent in stack.pop().parents:
+            if id(parent) not in seen:
+                seen.add(id(parent))
+                stack.append(parent)
+    return len(seen)
+
+
+def draw_graph(root, *, show_data=True, show_grad=True, formulas=True, rankdir="LR", max_nodes=500,
+               names=None, clusters=None, highlight=(), active=None):
+    """The graph that made `root`, as a graphviz.Digraph (render with `.render(path, format="svg")`).
+
+    One box per tensor (name or role, shape, dtype; its value with `show_data`, its
+    gradient with `show_grad` when it has one) and one ellipse per op (its name and,
+    with `formulas`, its backward rule). Beyond `max_nodes` tensors the rest of the
+    graph is one summary node. `names` maps id(tensor) to a label (draw_module's
+    dotted parameter names); `clusters` maps a cluster label to the ids of the
+    tensors whose ops it groups; tensors in `highlight` are drawn in red, and so is the
+    op that made the tensor `active`.
+    """
+    names = names or {}
+    tensors = collect(root, max_nodes)
+    number = {id(t): i for i, t in enumerate(tensors)}     # node names that do not change between runs
+    highlighted = {id(t) for t in highlight}
+    active = None if active is None else id(active)
+    graph = Graph("computation", graph_attr={"rankdir": rankdir, "fontname": "Helvetica"},
+                  node_attr={"fontname": "Helvetica", "fontsize": "10"}, edge_attr={"fontsize": "8"})
+    cluster_of = {key: label for label, keys in (clusters or {}).items() for key in keys}
+    groups = {}
+    for t in tensors:
+        groups.setdefault(cluster_of.get(id(t)), []).append(t)
+    for index, (label, members) in enumerate(groups.items()):
+        if label is None:
+            _draw_members(graph, members, number, root, names, show_data, show_grad, formulas, highlighted, active)
+        else:
+            with graph.subgraph(name=f"cluster_{index}") as cluster:
+                cluster.attr(label=label, style="rounded,dashed", color="gray40", fontsize="11")
+                _draw_members(cluster, members, number, root, names, show_data, show_grad, formulas, highlighted,
+                              active)
+    hidden = 0
+    for t in tensors:
+        for parent in t.parents:
+            if id(parent) in number:
+                graph.edge(f"t{number[id(parent)]}", f"op{number[id(t)]}", tooltip=_shape(parent))
+            else:
+                hidden += 1
+                graph.edge("more", f"op{number[id(t)]}", style="dashed")
+    if hidden:
+        missing = _count_reachable(root) - len(tensors)
+        graph.node("more", f"… {missing} more tensors (max_nodes={max_nodes})", shape="note", style="dashed")
+    return graph
+
+
+def _draw_members(graph, members, number, root, names, show_data, show_grad, formulas, highlighted, active):
+    for t in members:
+        key = number[id(t)]
+        graph.node(f"t{key}", _tensor_label(t, t is root, names, show_data, show_grad), shape="box",
+                   **_tensor_style(t, t is root, id(t) in highlighted))
+        if t.op is not None:
+            label = f"<<b>{html.escape(t.op)}</b>"
+            if formulas and t.formula:
+                label += f'<br/><font point-size="8">{html.escape(t.formula)}</font>'
+            graph.node(f"op{key}", label + ">", shape="ellipse", style="filled",
+                       fillcolor="#ffb0b0" if id(t) == active else "#fff3c4",
+                       tooltip=(formulas and t.formula) or t.op)
+            graph.edge(f"op{key}", f"t{key}", tooltip=_shape(t))
+
+
+def _role(t, is_root, names):
+    if id(t) in names:
+        return names[id(t)]
+    if t.name:
+        return t.name
+    if is_root:
+        return "loss" if t.size == 1 else "output"
+    if t.op is not None:
+        return ""
+    if t.requires_grad:
+        return "parameter"
+    return "constant" if t.size == 1 else "input"
+
+
+def _tensor_label(t, is_root, names, show_data, show_grad):
+    rows = []
+    role = _role(t, is_root, names)
+    if role:
+        rows.append(f"<b>{html.escape(role)}</b>{' (root)' if is_root else ''}")
+    rows.append(f"{_shape(t)} {t.dtype}")
+    if show_data:
+        rows.append(html.escape(summary(t.data)))
+    if show_grad and t.grad is not None:
+        rows.append(f'<font color="#b00000">grad {html.escape(summary(t.grad))}</font>')
+    return "<" + "<br/>".join(rows) + ">"
+
+
+def _tensor_style(t, is_root, highlighted):
+    style = {"style": "filled,rounded"}
+    if t.op is None and t.requires_grad:
+        style["fillcolor"] = "#cfe3ff"                     # a parameter
+    elif t.op is None:
+        style["fillcolor"] = "#eeeeee"                     # an input or constant
+    else:
+        style["fillcolor"] = "white"
+    if is_root:
+        style["peripheries"] = "2"
+    if highlighted:
+        style.update(color="#d00000", penwidth="2.5")
+    return style
+
+
+def draw_module(model, example_input, **options):
+    """Run `model` on `example_input` and draw the graph: parameters labelled by their dotted
+    names (`0.weight`), each sub-module's ops in a labelled cluster (`0: Linear(784→64)`)."""
+    calls = []
+    modules = [(name, m) for name, m in model.named_modules() if name]
+
+    def recording(name, module, forward):
+        def forward_and_record(*args, **kwargs):
+            out = forward(*args, **kwargs)
+            calls.append((name, module, args, out))
+            return out
+        return forward_and_record
+
+    for name, module in modules:
+        module.forward = recording(name, module, module.forward)
+    try:
+        with retain_grads():
+            out = model(example_input)
+    finally:
+        for _, module in modules:
+            del module.forward
+    names = {id(p): name for name, p in model.named_parameters()}
+    clusters, claimed = {}, set()
+    for name, module, args, result in calls:       # inner modules finish first, so they claim first
+        extra = module.extra_repr()
+        label = f"{name}: {type(module).__name__}({extra})"
+        inputs = {id(a) for a in args}
+        members = set()
+        stack = [result]
+        while stack:
+            t = stack.pop()
+            if id(t) in inputs or t.op is None or id(t) in members:
+                continue
+            members.add(id(t))
+            stack.extend(t.parents)
+        members |= {id(p) for p in module._parameters.values()}
+        members -= claimed
+        claimed |= members
+        if members:
+            clusters.setdefault(label, set()).update(members)
+    return draw_graph(out, names=names, clusters=clusters, **options)
+
+
+def _backward_order(root):
+    """Op-made tensors, each before its inputs (the order backward visits them)."""
+    order, expanded, stack = [], set(), [(root, False)]
+    while stack:
+        t, done = stack.pop()
+        if done:
+            order.append(t)
+        elif id(t) not in expanded:
+            expanded.add(id(t))
+            stack.append((t, True))
+            stack.extend((p, False) for p in t.parents if p.op is not None and id(p) not in expanded)
+    return order[::-1]
+
+
+def backward_steps(root, out_dir, format="svg", **options):
+    """Page through backprop: write one drawing per step of root's backward pass.
+
+    Step 0 is the forward graph. Step k shows the gradients known after the k-th op's
+    backward has run: that op in red, and in red the inputs whose gradient it completed. This runs
+    root.backward() (gradients accumulate in the leaves as usual). Returns the paths.
+    """
+    order = _backward_order(root)
+    for t in order:
+        t.retain_grad()
+    root.backward(retain_graph=True)
+    final = {id(t): t.grad for t in collect(root) if t.requires_grad}
+    consumers = {}
+    for t in order:
+        for parent in t.parents:
+            consumers[id(parent)] = consumers.get(id(parent), 0) + 1
+    Path(out_dir).mkdir(parents=True, exist_ok=True)
+    paths, remaining = [], dict(consumers)
+    try:
+        for t in collect(root):
+            t.grad = None
+        for step in range(len(order) + 1):
+            highlight, active = (), None
+            if step:
+                node = order[step - 1]
+                if step == 1:
+                    node.grad = final[id(node)]
+                for parent in node.parents:
+                    remaining[id(parent)] -= 1
+                    if remaining[id(parent)] == 0 and id(parent) in final:
+                        parent.grad = final[id(parent)]
+                active = node
+                highlight = tuple(p for p in node.parents if p.grad is not None)
+            graph = draw_graph(root, highlight=highlight, active=active, **options)
+            graph.attr(label=f"backward step {step} of {len(order)}", labelloc="t")
+            path = os.path.join(out_dir, f"step_{step:02d}")
+            paths.append(graph.render(path, format=format, cleanup=True))
+    finally:
+        for t in collect(root):
+            if id(t) in final:
+                t.grad = final[id(t)]
+    return paths
