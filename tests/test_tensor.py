@@ -366,6 +366,11 @@ def test_bad_reshape_names_op():
         Tensor(np.ones((3, 4))).reshape(5)
 
 
+def test_numpy_type_errors_name_the_op():
+    with pytest.raises(TypeError, match=r"sub: inputs \(1,\) bool, \(1,\) bool: numpy boolean subtract"):
+        Tensor([True]) - Tensor([False])
+
+
 def test_bad_dtype_names_op():
     with pytest.raises(TypeError, match=r"cross_entropy: a target of shape \(2,\) holds class indices"):
         F.cross_entropy(Tensor(np.ones((2, 3))), np.array([0.0, 1.0]))

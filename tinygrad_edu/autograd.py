@@ -118,8 +118,9 @@ class Function:
             data = cls.forward(ctx, *[p.data for p in parents], **params)
         except ShapeError:
             raise
-        except (ValueError, TypeError) as error:
-            raise type(error)(f"{cls.op_name}: {_describe(parents)}: {error}") from error
+        except (ValueError, TypeError) as error:   # numpy's own words, with the op and the inputs added
+            kind = ValueError if isinstance(error, ValueError) else TypeError
+            raise kind(f"{cls.op_name}: {_describe(parents)}: {error}") from error
         if type(data) is not np.ndarray:
             data = np.asarray(data)
         if _graph.anomaly:

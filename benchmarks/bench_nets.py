@@ -1,0 +1,311 @@
+"""tinygrad_edu against hand-written numpy (and PyTorch when it is importable), side by side.
+
+Every workload runs each implementation in turn, round after round (A B C A B C …), and
+reports the median over rounds of each implementation's time divided by numpy's time in
+the same round, so a noisy machine moves numerator and denominator together.
+Single-threaded; OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are unset in this process only
+(they slow current numpy), and the BLAS kernel in use is printed.
+
+    make bench            (or: python benchmarks/bench_nets.py [--rounds 5] [--quick])
+"""
+import os
+import sys
+
+_THREADS = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+if any(os.environ.get(k) != v for k, v in _THREADS.items()) or "OPENBLAS_CORETYPE" in os.environ:
+    # BLAS reads these when numpy is first imported, so start afresh with them set.
+    environment = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
+    os.execve(sys.executable, [sys.executable, *sys.argv], {**environment, **_THREADS})
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import platform  # noqa: E402
+import resource  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import time  # noqa: E402
+import tracemalloc  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import reference  # noqa: E402
+
+import tinygrad_edu  # noqa: E402
+import tinygrad_edu.functional as F  # noqa: E402
+from tinygrad_edu import Tensor, datasets, nn, optim  # noqa: E402
+from tinygrad_edu.data import DataLoader  # noqa: E402
+
+try:
+    import torch
+    torch.set_num_threads(1)
+except ImportError:
+    torch = None
+
+
+# ---- data and initial weights shared by every implementation -----------------------------------------
+def mnist_data(n):
+    try:
+        (X, y), _ = datasets.load_mnist(kind="fashion", download=False)
+        source = "Fashion-MNIST (Debian's dataset-fashion-mnist)"
+    except FileNotFoundError:
+        rng = np.random.default_rng(0)
+        X, y = rng.random((60000, 784), dtype=np.float32), rng.integers(0, 10, 60000)
+        source = "synthetic data of MNIST's shape (no MNIST-format files found)"
+    order = np.random.default_rng(1).permutation(len(X))[:n]     # one fixed batch order for all
+    return X[order], y[order], source
+
+
+def initial_weights(sizes, dtype, seed=0):
+    rng = np.random.default_rng(seed)
+    weights = {}
+    for i, (n_in, n_out) in enumerate(sizes, start=1):
+        limit = np.sqrt(6 / (n_in + n_out))
+        weights[f"W{i}"] = rng.uniform(-limit, limit, (n_in, n_out)).astype(dtype)
+        weights[f"B{i}"] = np.zeros(n_out, dtype=dtype)
+    return weights
+
+
+MNIST_SIZES = [(784, 64), (64, 16), (16, 10)]
+
+
+def mnist_numpy(X, y, batch, weights):
+    p = {k: v.copy() for k, v in weights.items()}
+    Y = np.eye(10, dtype=X.dtype)[y]
+    for start in range(0, len(X), batch):
+        reference.mnist_step(p, X[start:start + batch], Y[start:start + batch], 0.2)
+
+
+def _our_net(weights, activations):
+    layers = []
+    for i, activation in enumerate(activations, start=1):
+        layer = nn.Linear(*weights[f"W{i}"].shape, dtype=weights[f"W{i}"].dtype)
+        layer.weight.data[...], layer.bias.data[...] = weights[f"W{i}"], weights[f"B{i}"]
+        layers += [layer] + ([activation] if activation else [])
+    return nn.Sequential(*layers)
+
+
+def mnist_ours(X, y, batch, weights):
+    model = _our_net(weights, [nn.Sigmoid(), nn.Tanh(), None])
+    opt = optim.SGD(model.parameters(), lr=0.2)
+    for x, labels in DataLoader(X, y, batch_size=batch, shuffle=False):
+        opt.zero_grad()
+        F.cross_entropy(model(x), labels).backward()
+        opt.step()
+
+
+def _torch_net(weights, activations):
+    layers = []
+    for i, activation in enumerate(activations, start=1):
+        W = torch.from_numpy(weights[f"W{i}"].T.copy())
+        layer = torch.nn.Linear(*weights[f"W{i}"].shape, dtype=W.dtype)
+        with torch.no_grad():
+            layer.weight.copy_(W)
+            layer.bias.copy_(torch.from_numpy(weights[f"B{i}"]))
+        layers += [layer] + ([activation] if activation else [])
+    return torch.nn.Sequential(*layers)
+
+
+def mnist_torch(X, y, batch, weights):
+    model = _torch_net(weights, [torch.nn.Sigmoid(), torch.nn.Tanh(), None])
+    opt = torch.optim.SGD(model.parameters(), lr=0.2)
+    X, y = torch.from_numpy(X), torch.from_numpy(y)
+    for start in range(0, len(X), batch):
+        opt.zero_grad()
+        torch.nn.functional.cross_entropy(model(X[start:start + batch]), y[start:start + batch]).backward()
+        opt.step()
+
+
+def curve_data():
+    (X, Y), _ = datasets.complex_curve(seed=0)
+    return X[:900], Y[:900]
+
+
+def regression_numpy(X, Y, weights):
+    p = {k: v.copy() for k, v in weights.items()}
+    for i in range(len(X)):
+        reference.regression_step(p, X[i:i + 1], Y[i:i + 1], 0.5)
+
+
+def regression_ours(X, Y, weights):
+    model = _our_net(weights, [nn.Sigmoid(), None])
+    opt = optim.SGD(model.parameters(), lr=0.5)
+    for x, y in DataLoader(X, Y, batch_size=1, shuffle=False):
+        opt.zero_grad()
+        (F.mse_loss(model(x), y) / 2).backward()
+        opt.step()
+
+
+def regression_torch(X, Y, weights):
+    model = _torch_net(weights, [torch.nn.Sigmoid(), None])
+    opt = torch.optim.SGD(model.parameters(), lr=0.5)
+    X, Y = torch.from_numpy(X), torch.from_numpy(Y)
+    for i in range(len(X)):
+        opt.zero_grad()
+        (torch.nn.functional.mse_loss(model(X[i:i + 1]), Y[i:i + 1]) / 2).backward()
+        opt.step()
+
+
+CHAIN = 1000
+
+
+def chain_numpy():
+    rng = np.random.default_rng(0)
+    reference.elementwise_chain(rng.random((4, 4)), np.full((4, 4), 1.0001), CHAIN)
+
+
+def chain_ours():
+    y = x = Tensor(np.random.default_rng(0).random((4, 4)), requires_grad=True)
+    c = Tensor(np.full((4, 4), 1.0001))
+    for _ in range(CHAIN):
+        y = y * c
+    y.backward(np.ones((4, 4)))
+
+
+def chain_torch():
+    y = x = torch.from_numpy(np.random.default_rng(0).random((4, 4))).requires_grad_()
+    c = torch.full((4, 4), 1.0001, dtype=torch.float64)
+    for _ in range(CHAIN):
+        y = y * c
+    y.backward(torch.ones(4, 4, dtype=torch.float64))
+
+
+# ---- measuring -------------------------------------------------------------------------------------------
+def side_by_side(implementations, rounds):
+    """Median over rounds of time(impl) / time(numpy) in the same round, and numpy's median time."""
+    times = {name: [] for name in implementations}
+    for _ in range(rounds):
+        for name, run in implementations.items():
+            start = time.perf_counter()
+            run()
+            times[name].append(time.perf_counter() - start)
+    ratios = {name: statistics.median(t / n for t, n in zip(times[name], times["numpy"])) for name in times}
+    return ratios, statistics.median(times["numpy"])
+
+
+def in_subprocess(code):
+    """Run `code` (which prints JSON) in a fresh interpreter, for clean time and memory figures."""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                            cwd=Path(__file__).resolve().parent)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+LONG_CHAIN = """
+import json, resource, time
+import numpy as np
+IMPL = {impl!r}
+if IMPL == "ours":
+    from tinygrad_edu import Tensor
+    x = Tensor(np.ones(()), requires_grad=True)
+else:
+    import torch
+    torch.set_num_threads(1)
+    x = torch.ones((), dtype=torch.float64, requires_grad=True)
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+start = time.perf_counter()
+y = x
+for _ in range(100_000):
+    y = y * 1.0
+y.backward()
+seconds = time.perf_counter() - start
+print(json.dumps({{"seconds": seconds, "mb": (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024}}))
+"""
+
+EPOCH_MEMORY = """
+import json, resource, sys
+import numpy as np
+sys.argv = ["bench"]
+import bench_nets as b
+X, y, _ = b.mnist_data({n})
+weights = b.initial_weights(b.MNIST_SIZES, np.float32)
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+getattr(b, "mnist_{impl}")(X, y, 256, weights)
+print(json.dumps({{"mb": (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024}}))
+"""
+
+
+def flat_memory(steps=1000):
+    """tracemalloc's count of live bytes after step 100 and after the last step of a training loop."""
+    X, Y = curve_data()
+    model = _our_net(initial_weights([(1, 3), (3, 1)], np.float64), [nn.Sigmoid(), None])
+    opt = optim.SGD(model.parameters(), lr=0.5)
+    tracemalloc.start()
+    marks = {}
+    for step in range(1, steps + 1):
+        i = step % len(X)
+        opt.zero_grad()
+        (F.mse_loss(model(X[i:i + 10]), Y[i:i + 10]) / 2).backward()
+        opt.step()
+        if step in (100, steps):
+            marks[step] = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    return marks
+
+
+def blas_info():
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return "threadpoolctl not installed (pip install threadpoolctl)"
+    return "; ".join(f"{i.get('internal_api')} {i.get('version')} {i.get('architecture')}, "
+                     f"{i.get('num_threads')} thread(s)" for i in threadpool_info())
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--quick", action="store_true", help="smaller epochs (a check that it runs)")
+    args = parser.parse_args(argv)
+    n = 6000 if args.quick else 60000
+    X, y, source = mnist_data(n)
+    print(f"tinygrad_edu {tinygrad_edu.__version__}, numpy {np.__version__}, "
+          f"PyTorch {torch.__version__ if torch else 'not installed'}, Python {platform.python_version()}")
+    print(f"BLAS: {blas_info()}")
+    print(f"MNIST-format data: {source}, {n} images per epoch\n")
+
+    def implementations(numpy_run, ours_run, torch_run):
+        found = {"numpy": numpy_run, "tinygrad_edu": ours_run}
+        if torch:
+            found["PyTorch"] = torch_run
+        return found
+
+    rows = []
+    weights32 = initial_weights(MNIST_SIZES, np.float32)
+    for batch in (16, 64, 256):
+        ratios, base = side_by_side(implementations(lambda: mnist_numpy(X, y, batch, weights32),
+                                                     lambda: mnist_ours(X, y, batch, weights32),
+                                                     lambda: mnist_torch(X, y, batch, weights32)), args.rounds)
+        rows.append((f"784-64-16-10 epoch, float32, batch {batch}", ratios, f"{base:.2f} s"))
+    Xc, Yc = curve_data()
+    weights64 = initial_weights([(1, 3), (3, 1)], np.float64)
+    ratios, base = side_by_side(implementations(lambda: regression_numpy(Xc, Yc, weights64),
+                                                lambda: regression_ours(Xc, Yc, weights64),
+                                                lambda: regression_torch(Xc, Yc, weights64)), args.rounds)
+    rows.append(("1-3-1 net, single-sample SGD, per step (float64)", ratios, f"{base / len(Xc) * 1e6:.1f} µs"))
+    ratios, base = side_by_side(implementations(chain_numpy, chain_ours, chain_torch), args.rounds)
+    rows.append((f"chain of {CHAIN} elementwise ops on (4,4), forward+backward, per op", ratios,
+                 f"{base / CHAIN * 1e6:.2f} µs"))
+
+    names = ["numpy", "tinygrad_edu"] + (["PyTorch"] if torch else [])
+    print("| workload | " + " | ".join(names) + " |")
+    print("|---|" + "---|" * len(names))
+    for label, ratios, base in rows:
+        print(f"| {label} | 1.00 ({base}) | " + " | ".join(f"{ratios[k]:.2f}×" for k in names[1:]) + " |")
+
+    chain = {"tinygrad_edu": in_subprocess(LONG_CHAIN.format(impl="ours"))}
+    if torch:
+        chain["PyTorch"] = in_subprocess(LONG_CHAIN.format(impl="torch"))
+    print("| chain of 100,000 ops, forward+backward | — | "
+          + " | ".join(f"{chain[k]['seconds']:.2f} s, +{chain[k]['mb']:.0f} MB" for k in names[1:]) + " |")
+    memory = {impl: in_subprocess(EPOCH_MEMORY.format(n=n, impl=impl))["mb"] for impl in ("numpy", "ours")}
+    print(f"\nPeak memory added by one epoch at batch 256: numpy +{memory['numpy']:.1f} MB, "
+          f"tinygrad_edu +{memory['ours']:.1f} MB")
+    marks = flat_memory()
+    print(f"Live memory in a training loop (tracemalloc): after 100 steps {marks[100] / 1024:.1f} KiB, "
+          f"after 1,000 steps {marks[1000] / 1024:.1f} KiB")
+    return rows
+
+
+if __name__ == "__main__":
+    main()
