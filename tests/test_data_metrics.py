@@ -129,6 +129,14 @@ def idx_bytes(array):
     return header + array.tobytes()
 
 
+def trust(monkeypatch, kind, folder):
+    """Make load_mnist accept the tiny files in `folder` as the real `kind` files (their content's SHA-256)."""
+    sums = {path.name.removesuffix(".gz"): hashlib.sha256(mnist._decompressed(path.read_bytes())).hexdigest()
+            for path in folder.iterdir() if "idx" in path.name}
+    monkeypatch.setitem(mnist.RAW_SHA256, kind, sums)
+    return sums
+
+
 def write_tiny_mnist(folder, compress):
     rng = np.random.default_rng(0)
     images = {"train": rng.integers(0, 256, (6, 28, 28)), "t10k": rng.integers(0, 256, (3, 28, 28))}
@@ -145,6 +153,7 @@ def write_tiny_mnist(folder, compress):
 def test_idx_reader_and_load_mnist_on_tiny_files(tmp_path, monkeypatch, compress):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     images, labels = write_tiny_mnist(tmp_path, compress)
+    trust(monkeypatch, "digits", tmp_path)
     suffix = ".gz" if compress else ""
     assert np.array_equal(datasets.read_idx(tmp_path / f"train-images-idx3-ubyte{suffix}"), images["train"])
     (X, y), (Xt, yt) = datasets.load_mnist(root=tmp_path, download=False)
@@ -165,13 +174,12 @@ def test_idx_reader_refuses_a_wrong_magic_number_and_a_short_file(tmp_path):
 def test_fashion_content_checksum_ignores_recompression(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     write_tiny_mnist(tmp_path, compress=True)
-    sums = {p.name[:-3]: hashlib.md5(gzip.decompress(p.read_bytes())).hexdigest() for p in tmp_path.glob("*.gz")}
-    monkeypatch.setitem(mnist.RAW_MD5, "fashion", sums)
+    sums = trust(monkeypatch, "fashion", tmp_path)
     monkeypatch.setitem(mnist.SYSTEM_DIRS, "fashion", [])
     for p in tmp_path.glob("*.gz"):                        # recompress: the .gz bytes change, the content not
         p.write_bytes(gzip.compress(gzip.decompress(p.read_bytes()), compresslevel=1, mtime=1))
     assert datasets.load_mnist(root=tmp_path, kind="fashion", download=False)[0][0].shape == (6, 784)
-    sums["t10k-labels-idx1-ubyte"] = "0" * 32
+    sums["t10k-labels-idx1-ubyte"] = "0" * 64
     with pytest.raises(ValueError, match="checksum of its content differs"):
         datasets.load_mnist(root=tmp_path, kind="fashion", download=False)
 
@@ -181,13 +189,25 @@ def test_download_checks_the_archive_and_fills_the_cache(tmp_path, monkeypatch):
     source = tmp_path / "mirror"
     source.mkdir()
     write_tiny_mnist(source, compress=True)
-    monkeypatch.setitem(mnist.DOWNLOAD_MD5, "digits",
-                        {p.name[:-3]: hashlib.md5(p.read_bytes()).hexdigest() for p in source.glob("*.gz")})
+    trust(monkeypatch, "digits", source)
     monkeypatch.setitem(mnist.MIRRORS, "digits", ["http://broken.invalid/", source.as_uri() + "/"])
     (X, _), _ = datasets.load_mnist(kind="digits")
     assert X.shape == (6, 784)
     assert sorted(p.name for p in (tmp_path / "cache" / "tinygrad_edu" / "digits").iterdir()) == sorted(
         p.name for p in source.glob("*.gz"))
+
+
+def test_a_download_with_the_wrong_content_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    source = tmp_path / "mirror"
+    source.mkdir()
+    write_tiny_mnist(source, compress=True)
+    sums = trust(monkeypatch, "digits", source)
+    sums["train-images-idx3-ubyte"] = "0" * 64
+    monkeypatch.setitem(mnist.MIRRORS, "digits", [source.as_uri() + "/"])
+    with pytest.raises(FileNotFoundError, match="train-images-idx3-ubyte.gz has the wrong content"):
+        datasets.load_mnist(kind="digits")
+    assert not (tmp_path / "cache" / "tinygrad_edu" / "digits" / "train-images-idx3-ubyte.gz").exists()
 
 
 def test_missing_files_offline_say_where_and_how(tmp_path, monkeypatch):

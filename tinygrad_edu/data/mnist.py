@@ -14,23 +14,17 @@ MIRRORS = {
                "https://storage.googleapis.com/cvdf-datasets/mnist/"],
     "fashion": ["http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"],
 }
-# MD5 of the decompressed files, which a recompressed .gz (Debian's Fashion-MNIST) keeps.
-RAW_MD5 = {
-    "fashion": {"train-images-idx3-ubyte": "f4a8712d7a061bf5bd6d2ca38dc4d50a",
-                "train-labels-idx1-ubyte": "9018921c3c673c538a1fc5bad174d6f9",
-                "t10k-images-idx3-ubyte": "8181f5470baa50b63fa0f6fddb340f0a",
-                "t10k-labels-idx1-ubyte": "15d484375f8d13e6eb1aabb0c3f46965"},
-}
-# MD5 of the original .gz files on the mirrors: checked on a fresh download only.
-DOWNLOAD_MD5 = {
-    "digits": {"train-images-idx3-ubyte": "f68b3c2dcbeaaa9fbdd348bbdeb94873",
-               "train-labels-idx1-ubyte": "d53e105ee54ea40749a09fcbcd1e9432",
-               "t10k-images-idx3-ubyte": "9fb629c4189551a2d022fa330f9573f3",
-               "t10k-labels-idx1-ubyte": "ec29112dd5afa0611ce80d1b7f02629c"},
-    "fashion": {"train-images-idx3-ubyte": "8d4fb7e6c68d591d4c3dfef9ec88bf0d",
-                "train-labels-idx1-ubyte": "25c81989df183df01b3e8a0aad5dffbe",
-                "t10k-images-idx3-ubyte": "bef4ecab320f06d8554ea6380940ec79",
-                "t10k-labels-idx1-ubyte": "bb300cfdad3c16e7a12a480ee83cd310"},
+# SHA-256 of the decompressed files: a .gz may have been recompressed (Debian's Fashion-MNIST
+# is), so files are checked by their content, never by the bytes of their archive.
+RAW_SHA256 = {
+    "digits": {"train-images-idx3-ubyte": "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db",
+               "train-labels-idx1-ubyte": "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5",
+               "t10k-images-idx3-ubyte": "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7",
+               "t10k-labels-idx1-ubyte": "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2"},
+    "fashion": {"train-images-idx3-ubyte": "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888",
+                "train-labels-idx1-ubyte": "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9",
+                "t10k-images-idx3-ubyte": "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b",
+                "t10k-labels-idx1-ubyte": "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34"},
 }
 SYSTEM_DIRS = {"fashion": [Path("/usr/share/datasets/fashion-mnist")], "digits": []}
 _IDX_DTYPES = {0x08: np.uint8, 0x09: np.int8, 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
@@ -82,8 +76,8 @@ def _download(kind, stem, cache):
         except OSError as error:
             errors.append(f"{mirror}: {error}")
             continue
-        if hashlib.md5(raw).hexdigest() != DOWNLOAD_MD5[kind][stem]:
-            errors.append(f"{mirror}: checksum mismatch for {stem}.gz")
+        if not _content_ok(kind, stem, raw):
+            errors.append(f"{mirror}: {stem}.gz has the wrong content (checksum differs)")
             continue
         cache.mkdir(parents=True, exist_ok=True)
         target = cache / (stem + ".gz")
@@ -94,13 +88,19 @@ def _download(kind, stem, cache):
     return None, errors
 
 
+def _content_ok(kind, stem, data):
+    try:
+        return hashlib.sha256(_decompressed(data)).hexdigest() == RAW_SHA256[kind][stem]
+    except (OSError, EOFError):   # a broken gzip stream
+        return False
+
+
 def _checked(kind, path):
-    raw = _decompressed(path.read_bytes())
+    data = path.read_bytes()
     stem = path.name.removesuffix(".gz")
-    known = RAW_MD5.get(kind, {}).get(stem)
-    if known is not None and hashlib.md5(raw).hexdigest() != known:
+    if not _content_ok(kind, stem, data):
         raise ValueError(f"load_mnist: {path} is not the {kind} file {stem} (checksum of its content differs)")
-    return parse_idx(raw, name=str(path))
+    return parse_idx(_decompressed(data), name=str(path))
 
 
 def load_mnist(root=None, kind="digits", download=True):
@@ -108,9 +108,8 @@ def load_mnist(root=None, kind="digits", download=True):
 
     Looks in `root`, then the cache (~/.cache/tinygrad_edu/<kind>), then, for
     kind="fashion", Debian's dataset-fashion-mnist; downloads into the cache when allowed.
-    Files may be raw or .gz. A file's content is checked against the known checksum of
-    the decompressed bytes where one is recorded (a .gz may have been recompressed), and
-    always for its IDX header and size.
+    Files may be raw or .gz; each is checked by the SHA-256 of its decompressed content
+    (a .gz may have been recompressed) and by its IDX header.
     """
     if kind not in MIRRORS:
         raise ValueError(f"load_mnist: kind must be 'digits' or 'fashion', got {kind!r}")
