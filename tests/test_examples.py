@@ -31,12 +31,14 @@ def test_xor_engine_solves_xor_like_the_course():
 def test_quick_demo_writes_every_result_and_figure(quick_demo):
     out, results = quick_demo
     assert set(results) == {"sine_curve", "complex_curve", "how_it_works", "xor_engine", "double_arc", "three_class",
-                            "mnist", "gradient_check", "learning_rate", "optimizers"}
+                            "mnist", "gradient_check", "learning_rate", "optimizers", "graphs"}
     table = (out / "RESULTS.md").read_text(encoding="utf-8")
     assert table.count("\n| ") == sum(len(rows) for rows in results.values()) + 1
     for figure in ("sine_curve.png", "complex_curve.png", "how_it_works.png", "double_arc.png", "three_class.png",
                    "mnist_fashion.png", "learning_rate.png", "optimizers.png"):
         assert (out / figure).read_bytes()[:4] == b"\x89PNG", figure
+    for drawing in ("xor_forward.svg", "xor_backward.svg", "mnist_graph.svg", "xor_steps/step_04.svg"):
+        assert (out / drawing).read_text(encoding="utf-8").lstrip().startswith("<?xml"), drawing
 
 
 def test_quick_demo_sanity_thresholds(quick_demo):
