@@ -254,7 +254,7 @@ def test_backward_releases_saved_arrays():
     ctx = y._ctx
     assert ctx.saved_tensors
     y.sum().backward()
-    assert ctx.saved_tensors is None
+    assert ctx.saved_tensors == ()
 
 
 # ---- anomaly detection ---------------------------------------------------------------------------

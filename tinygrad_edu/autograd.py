@@ -6,6 +6,7 @@ course's notation. `Op.apply(*tensors, **params)` runs the forward and, when a g
 is wanted, records the call (the `ctx`) on the output so `Tensor.backward` can replay it.
 """
 import contextlib
+import operator
 import re
 
 import numpy as np
@@ -87,9 +88,11 @@ class Function:
     differentiable ones (Tensors, or constants turned into Tensors); keyword params are
     settings such as an axis or a target, never differentiated.
     """
-    __slots__ = ("parents", "needs_input_grad", "saved_tensors", "_released", "__dict__")
+    __slots__ = ("parents", "needs_input_grad", "__dict__")
     formula = ""
     op_name = "function"
+    saved_tensors = ()      # until save_for_backward, and again once backward has released them
+    _released = False
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -112,10 +115,9 @@ class Function:
             if type(x) is not Tensor:
                 parents = _as_tensors(inputs)
                 break
-        ctx = object.__new__(cls)
-        ctx.saved_tensors = ()
+        ctx = _new(cls)
         try:
-            data = cls.forward(ctx, *[p.data for p in parents], **params)
+            data = cls.forward(ctx, *map(_data, parents), **params)
         except ShapeError:
             raise
         except (ValueError, TypeError) as error:   # numpy's own words, with the op and the inputs added
@@ -125,17 +127,16 @@ class Function:
             data = np.asarray(data)
         if _graph.anomaly:
             _check_finite(data, f"forward of {cls.op_name}", parents)
-        out = object.__new__(Tensor)
+        out = _new(Tensor)
         out.data = data
         out.grad = None
         out.name = None
         out._retain = _graph.retain_all
         if _graph.enabled:
-            needs = tuple([p.requires_grad for p in parents])
+            needs = tuple(map(_requires_grad, parents))
             if True in needs:
                 ctx.parents = parents
                 ctx.needs_input_grad = needs
-                ctx._released = False
                 out.requires_grad = True
                 out._ctx = ctx
                 return out
@@ -145,9 +146,14 @@ class Function:
 
     def _release(self):
         """Drop what forward saved, so memory goes once backward is done (retain_graph=False)."""
-        self.saved_tensors = None
         self.__dict__.clear()
         self._released = True
+
+
+_new = object.__new__
+# attrgetter + map build these without the per-call cost of a comprehension.
+_data = operator.attrgetter("data")
+_requires_grad = operator.attrgetter("requires_grad")
 
 
 def _as_tensors(inputs):

@@ -132,39 +132,52 @@ class Tensor:
         if self._ctx is None:
             _store_grad(self, seed, stored)
             return
+        # Kahn's order: a tensor's op runs once every op that consumed it has passed its
+        # gradient back, so its gradient is complete by then.
+        waiting = _consumer_counts(self)
         pending = {id(self): seed}
+        ready = [self]
         anomaly = _graph.anomaly
-        for node in reversed(_topological_order(self)):
-            dz = pending.pop(id(node), None)
-            if dz is None:
-                continue
-            if node._retain:
-                _store_grad(node, dz, stored)
+        while ready:
+            node = ready.pop()
             ctx = node._ctx
-            if ctx._released:
-                raise RuntimeError(f"backward: the graph through {ctx.op_name} was already freed by an earlier "
-                                   f"backward; pass retain_graph=True to the first backward to go through it twice")
-            grads = type(ctx).backward(ctx, dz)
-            if not retain_graph:
-                ctx._release()
-            if type(grads) is not tuple:
-                grads = tuple(grads) if type(grads) is list else (grads,)
-            if len(grads) != len(ctx.parents):
-                raise RuntimeError(f"backward of {ctx.op_name} returned {len(grads)} gradients "
-                                   f"for {len(ctx.parents)} inputs")
-            for parent, needed, g in zip(ctx.parents, ctx.needs_input_grad, grads):
-                if g is None or not needed:
-                    continue
-                if type(g) is not np.ndarray or g.shape != parent.data.shape or g.dtype != parent.data.dtype:
-                    g = _checked_grad(ctx, parent, g)
-                if anomaly:
-                    _check_finite(g, f"backward of {ctx.op_name}", ctx.parents)
-                if parent._ctx is None:
-                    _store_grad(parent, g, stored)
-                else:
+            dz = pending.pop(id(node), None)
+            if dz is None:                  # no gradient reached it: nothing to pass on
+                grads = (None,) * len(ctx.parents)
+            else:
+                if node._retain:
+                    _store_grad(node, dz, stored)
+                if ctx._released:
+                    raise RuntimeError(f"backward: the graph through {ctx.op_name} was already freed by an earlier "
+                                       f"backward; pass retain_graph=True to the first backward to go through it twice")
+                grads = type(ctx).backward(ctx, dz)
+                if not retain_graph:
+                    ctx._release()
+                if type(grads) is not tuple:
+                    grads = tuple(grads) if type(grads) is list else (grads,)
+                if len(grads) != len(ctx.parents):
+                    raise RuntimeError(f"backward of {ctx.op_name} returned {len(grads)} gradients "
+                                       f"for {len(ctx.parents)} inputs")
+            for parent, g in zip(ctx.parents, grads):
+                if g is not None and parent.requires_grad:
+                    if type(g) is not np.ndarray or g.shape != parent.data.shape or g.dtype != parent.data.dtype:
+                        g = _checked_grad(ctx, parent, g)
+                    if anomaly:
+                        _check_finite(g, f"backward of {ctx.op_name}", ctx.parents)
+                    if parent._ctx is None:
+                        _store_grad(parent, g, stored)
+                        continue
                     key = id(parent)
                     previous = pending.get(key)
                     pending[key] = g if previous is None else previous + g
+                elif parent._ctx is None:
+                    continue
+                key = id(parent)
+                left = waiting[key] - 1
+                if left:
+                    waiting[key] = left
+                else:
+                    ready.append(parent)
 
     def _seed(self, grad):
         if grad is None:
@@ -241,27 +254,21 @@ def _plain_index(index):
     return _data(index)
 
 
-def _topological_order(root):
-    """Every op-made tensor reachable from `root`, each after all of its inputs.
+def _consumer_counts(root):
+    """For each op-made tensor reachable from `root`: how many ops of the graph use it.
 
-    Iterative depth-first search (an explicit stack), so a chain of 100,000 ops does
-    not meet Python's recursion limit.
-    """
-    order, expanded = [], set()
-    stack = [(root, False)]
+    An explicit stack, not recursion, so a chain of 100,000 ops is fine."""
+    counts, stack = {}, [root]
     while stack:
-        node, inputs_done = stack.pop()
-        if inputs_done:
-            order.append(node)
-            continue
-        if id(node) in expanded:    # reached before through another path
-            continue
-        expanded.add(id(node))
-        stack.append((node, True))
-        for parent in node._ctx.parents:
-            if parent._ctx is not None and id(parent) not in expanded:
-                stack.append((parent, False))
-    return order
+        for parent in stack.pop()._ctx.parents:
+            if parent._ctx is not None:
+                key = id(parent)
+                if key in counts:
+                    counts[key] += 1
+                else:
+                    counts[key] = 1
+                    stack.append(parent)
+    return counts
 
 
 def _store_grad(tensor, g, stored):
