@@ -12,7 +12,8 @@ import os
 import sys
 
 _THREADS = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
-if any(os.environ.get(k) != v for k, v in _THREADS.items()) or "OPENBLAS_CORETYPE" in os.environ:
+if __name__ == "__main__" and (any(os.environ.get(k) != v for k, v in _THREADS.items())
+                               or "OPENBLAS_CORETYPE" in os.environ):
     # BLAS reads these when numpy is first imported, so start afresh with them set.
     environment = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
     os.execve(sys.executable, [sys.executable, *sys.argv], {**environment, **_THREADS})

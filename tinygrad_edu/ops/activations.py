@@ -1,19 +1,32 @@
 """Activation functions of the course, each one node with its closed-form derivative."""
+import functools
+
 import numpy as np
 
 from ..autograd import Function
 
 
 def exp_neg_abs(z):
-    """e^−|Z|, which lies in (0, 1] and so never overflows: the base of the stable sigmoid."""
+    """e^−|Z|, which lies in (0, 1] and so never overflows."""
     return np.exp(-np.abs(z))
 
 
-def stable_sigmoid(z, e=None):
-    """1/(1+e^−Z) = e^Z/(1+e^Z), taking the form whose exponent is ≤ 0; `e` is exp_neg_abs(z)."""
-    if e is None:
-        e = exp_neg_abs(z)
-    return np.where(z >= 0, 1, e) / (1 + e)
+@functools.lru_cache(maxsize=None)
+def _sigmoid_floor(dtype):
+    """The Z below which e^−Z would overflow `dtype` (−708 for float64, −87 for float32)."""
+    return dtype.type(1 - np.log(np.finfo(dtype).max))
+
+
+def stable_sigmoid(z):
+    """A = 1/(1+e^−Z), which is accurate for every Z but overflows e^−Z for very negative Z;
+    there Z is floored, where A is already below the smallest normal number of the dtype."""
+    dtype = z.dtype if z.dtype.kind == "f" else np.dtype(np.float64)
+    a = np.empty(z.shape, dtype=dtype)     # one buffer for every step (a 0-d one stays an array)
+    np.maximum(z, _sigmoid_floor(dtype), out=a)
+    np.negative(a, out=a)
+    np.exp(a, out=a)
+    a += 1
+    return np.reciprocal(a, out=a)
 
 
 def _shifted(z, axis):

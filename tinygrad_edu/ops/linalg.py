@@ -65,11 +65,10 @@ class Linear(Function):
             dx = dz @ w.T
             if dx.shape != x.shape:
                 dx = dx.reshape(x.shape)
-        dz_rows = dz.reshape(-1, w.shape[1])
-        dw = x.reshape(-1, w.shape[0]).T @ dz_rows if need_w else None
+        if x.ndim != 2:          # samples along several axes (or one sample): rows of X and dZ
+            x, dz = x.reshape(-1, w.shape[0]), dz.reshape(-1, w.shape[1])
+        dw = x.T @ dz if need_w else None
         if ctx.b_shape is None:
             return dx, dw
-        db = None
-        if ctx.needs_input_grad[2]:
-            db = dz_rows.sum(axis=0, keepdims=len(ctx.b_shape) == 2)
+        db = dz.sum(axis=0, keepdims=len(ctx.b_shape) == 2) if ctx.needs_input_grad[2] else None
         return dx, dw, db

@@ -3,10 +3,12 @@
 Paired as the course does, each gives dZ = A − Y at the output (÷ m for the mean):
 Logistic + binary cross-entropy and Softmax + cross-entropy.
 """
+import functools
+
 import numpy as np
 
 from ..autograd import Function, ShapeError
-from .activations import exp_neg_abs, log_softmax, stable_sigmoid
+from .activations import exp_neg_abs, stable_sigmoid
 
 _REDUCTIONS = ("mean", "sum", "none")
 # log(max(p, e^−100)) = max(log p, −100): PyTorch's clamp, with no log(0) warning.
@@ -86,9 +88,8 @@ class BCEWithLogitsLoss(Function):
         y = np.asarray(target, dtype=z.dtype)
         _same_shape("binary_cross_entropy_with_logits", z, y)
         _start(ctx, reduction, z.size)
-        e = exp_neg_abs(z)
-        a = stable_sigmoid(z, e)
-        softplus_neg_z = np.log1p(e) + np.maximum(-z, 0)   # −ln A, stable for any Z
+        a = stable_sigmoid(z)
+        softplus_neg_z = np.log1p(exp_neg_abs(z)) + np.maximum(-z, 0)   # −ln A, exact for any Z
         if pos_weight is None:
             loss = (1 - y) * z + softplus_neg_z
             y_weight = None
@@ -113,25 +114,46 @@ class CrossEntropyLoss(Function):
         if z.ndim != 2:
             raise ShapeError(f"cross_entropy: logits must be 2-D (m samples, n classes), got shape {z.shape}")
         m, n = z.shape
-        y = _target_matrix(np.asarray(target), m, n, z.dtype)
+        target = np.asarray(target)
+        y = _target_matrix(target, m, n, z.dtype)
         if weight is not None:
             weight = np.asarray(weight, dtype=z.dtype)
             if weight.shape != (n,):
                 raise ShapeError(f"cross_entropy: class weight must have shape ({n},), got {weight.shape}")
             y = y * weight
+        # Each sample's weight s_i = Σ_j Y_ij: 1 for class indices without weights, where dZ = A − Y.
+        rows = None if weight is None and target.ndim == 1 else y.sum(axis=1, keepdims=True)
         # The mean divides by the samples' total weight: m without weights (PyTorch's convention).
         _start(ctx, reduction, m if weight is None else y.sum())
-        log_a = log_softmax(z, axis=1)
-        ctx.save_for_backward(np.exp(log_a), y)
-        return _reduce(ctx, -(y * log_a).sum(axis=1))
+        shifted = z - z.max(axis=1, keepdims=True)
+        a = np.exp(shifted)
+        total = a.sum(axis=1, keepdims=True)
+        a /= total                                            # A = softmax(Z)
+        ctx.save_for_backward(a, y, rows)
+        # loss_i = −Σ_j Y_ij ln A_ij = s_i·ln Σ_k e^shifted_ik − Σ_j Y_ij·shifted_ij
+        log_total = np.log(total).ravel()
+        if rows is not None:
+            log_total *= rows.ravel()
+        if reduction == "none":
+            return log_total - (y * shifted).sum(axis=1)
+        total_loss = log_total.sum() - np.vdot(y, shifted)
+        return total_loss / ctx.count if reduction == "mean" else total_loss
 
     def backward(ctx, dloss):
-        a, y = ctx.saved_tensors
+        a, y, rows = ctx.saved_tensors
         upstream = _upstream(ctx, dloss)
         if ctx.reduction == "none":
             upstream = upstream[:, np.newaxis]
-        # With one-hot rows of weight 1 this is A − Y; rows of total weight s give s·A − Y.
-        return (a * y.sum(axis=1, keepdims=True) - y) * upstream
+        # A − Y for one-hot rows; rows of total weight s give s·A − Y.
+        return ((a if rows is None else a * rows) - y) * upstream
+
+
+@functools.lru_cache(maxsize=64)
+def _identity(n, dtype):
+    """The n×n identity, whose rows are the one-hot targets (kept read-only: it is shared)."""
+    eye = np.eye(n, dtype=dtype)
+    eye.flags.writeable = False
+    return eye
 
 
 def _target_matrix(target, m, n, dtype):
@@ -140,12 +162,10 @@ def _target_matrix(target, m, n, dtype):
         if target.dtype.kind not in "iu":
             raise TypeError(f"cross_entropy: a target of shape ({m},) holds class indices and must be integer, "
                             f"got {target.dtype}; use target.astype(int), or pass one-hot rows of shape ({m}, {n})")
-        if m and (target.min() < 0 or target.max() >= n):
-            bad = target.min() if target.min() < 0 else target.max()
-            raise ValueError(f"cross_entropy: class index {bad} is out of range for {n} classes")
-        y = np.zeros((m, n), dtype=dtype)
-        y[np.arange(m), target] = 1
-        return y
+        low, high = (target.min(), target.max()) if m else (0, 0)
+        if low < 0 or high >= n:
+            raise ValueError(f"cross_entropy: class index {low if low < 0 else high} is out of range for {n} classes")
+        return _identity(n, dtype)[target]
     if target.shape == (m, n):
         return target.astype(dtype, copy=False)
     raise ShapeError(f"cross_entropy: logits {(m, n)} need a target of shape ({m},) (class indices) "

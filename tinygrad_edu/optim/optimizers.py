@@ -44,13 +44,19 @@ class Optimizer:
                 p.grad = None
 
     def step(self):
+        update, states = self.update, self.state
         for group in self.param_groups:
+            decay = group.get("weight_decay")
             for p in group["params"]:
-                if p.grad is not None:
-                    g = p.grad
-                    if group.get("weight_decay"):
-                        g = g + group["weight_decay"] * p.data
-                    self.update(p.data, g, self.state.setdefault(id(p), {}), group)
+                g = p.grad
+                if g is None:
+                    continue
+                if decay:
+                    g = g + decay * p.data
+                state = states.get(id(p))
+                if state is None:
+                    state = states[id(p)] = {}
+                update(p.data, g, state, group)
 
     def update(self, theta, g, state, group):
         raise NotImplementedError
