@@ -151,8 +151,9 @@ class Tensor:
                     raise RuntimeError(f"backward: the graph through {ctx.op_name} was already freed by an earlier "
                                        f"backward; pass retain_graph=True to the first backward to go through it twice")
                 grads = type(ctx).backward(ctx, dz)
-                if not retain_graph:
-                    ctx._release()
+                if not retain_graph:        # drop what forward saved, now that it has been used
+                    ctx.__dict__.clear()
+                    ctx._released = True
                 if type(grads) is not tuple:
                     grads = tuple(grads) if type(grads) is list else (grads,)
                 if len(grads) != len(ctx.parents):
@@ -160,7 +161,8 @@ class Tensor:
                                        f"for {len(ctx.parents)} inputs")
             for parent, g in zip(ctx.parents, grads):
                 if g is not None and parent.requires_grad:
-                    if type(g) is not np.ndarray or g.shape != parent.data.shape or g.dtype != parent.data.dtype:
+                    if ctx._user_op and (type(g) is not np.ndarray or g.shape != parent.data.shape
+                                         or g.dtype != parent.data.dtype):
                         g = _checked_grad(ctx, parent, g)
                     if anomaly:
                         _check_finite(g, f"backward of {ctx.op_name}", ctx.parents)
