@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: demo test docs graphviz mnist clean
+.PHONY: demo test docs bench graphviz mnist clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -12,7 +12,7 @@ $(BIN)/python:
 # Reinstall whenever the package metadata changes.
 $(INSTALLED): setup.cfg pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,plot]'
+	$(BIN)/python -m pip install --quiet -e '.[test,plot,dask]'
 	touch $@
 
 # $(call apt_install,PACKAGE,WHAT IS MISSING): install a Debian package where apt-get can
@@ -39,6 +39,12 @@ demo: $(INSTALLED) graphviz mnist
 
 test: $(INSTALLED) graphviz mnist
 	CI=$${CI:-} $(BIN)/python -m pytest -q
+
+# Speed against hand-written numpy (and PyTorch, when it is installed in .venv).
+bench: $(INSTALLED) graphviz mnist
+	$(BIN)/python -m pip install --quiet -e '.[test,plot,dask,bench]'
+	$(BIN)/python benchmarks/bench_nets.py
+	$(BIN)/python benchmarks/bench_viz.py
 
 # The picture in README.md: the XOR net after one backward pass, gradients in red.
 docs: $(INSTALLED) graphviz

@@ -31,7 +31,8 @@ def test_xor_engine_solves_xor_like_the_course():
 def test_quick_demo_writes_every_result_and_figure(quick_demo):
     out, results = quick_demo
     assert set(results) == {"sine_curve", "complex_curve", "how_it_works", "xor_engine", "double_arc", "three_class",
-                            "mnist", "gradient_check", "learning_rate", "optimizers", "graphs"}
+                            "mnist", "gradient_check", "learning_rate", "optimizers", "graphs",
+                            "hyperparameter_search", "imbalance"}
     table = (out / "RESULTS.md").read_text(encoding="utf-8")
     assert table.count("\n| ") == sum(len(rows) for rows in results.values()) + 1
     for figure in ("sine_curve.png", "complex_curve.png", "how_it_works.png", "double_arc.png", "three_class.png",
@@ -52,3 +53,8 @@ def test_quick_demo_sanity_thresholds(quick_demo):
     assert value(results["gradient_check"], "gradient check") < 1e-7
     assert value(results["gradient_check"], "the same with a buggy") > 1e-2
     assert 0.1 <= value(results["learning_rate"], "LR range test") <= 1.1
+    grid, random = (float(v) for v in next(iter(results["hyperparameter_search"].values())).split(" / "))
+    assert 0 < grid < 1 and 0 < random < 1
+    recall = {name.split(", ")[1].split(":")[0]: float(ours.split(" / ")[1])
+              for name, ours in results["imbalance"].items()}
+    assert recall["plain"] < 0.1 and recall["class weights (pos_weight)"] > 0.5 and recall["SMOTE"] > 0.5

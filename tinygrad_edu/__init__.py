@@ -6,11 +6,11 @@ from .tensor import Tensor
 from . import functional
 from .gradcheck import GradcheckError, gradcheck, gradient_difference, numerical_grad
 from .serialization import load, save
-from . import data, datasets, metrics, nn, optim, train
+from . import data, datasets, imbalance, metrics, nn, optim, train, tuning
 
 __version__ = "0.1.0"
 
 __all__ = ["Tensor", "Function", "ShapeError", "functional", "no_grad", "enable_grad", "is_grad_enabled",
            "retain_grads", "detect_anomaly", "set_default_dtype", "get_default_dtype",
            "gradcheck", "numerical_grad", "gradient_difference", "GradcheckError", "save", "load", "nn",
-           "optim", "data", "datasets", "metrics", "train"]
+           "optim", "data", "datasets", "metrics", "train", "tuning", "imbalance"]

@@ -16,9 +16,10 @@ DEMO_GROUPS = [
     ["mnist", "learning_rate"],
     ["complex_curve", "gradient_check"],
     ["sine_curve", "how_it_works", "xor_engine", "double_arc", "graphs"],
+    ["hyperparameter_search", "imbalance"],
 ]
-COURSE_ORDER = ["sine_curve", "complex_curve", "how_it_works", "xor_engine", "double_arc", "three_class",
-                "mnist", "gradient_check", "learning_rate", "optimizers"]
+COURSE_ORDER = ["sine_curve", "complex_curve", "how_it_works", "hyperparameter_search", "xor_engine", "double_arc",
+                "three_class", "imbalance", "mnist", "gradient_check", "learning_rate", "optimizers"]
 
 
 def _run_group(modules, quick, out):
