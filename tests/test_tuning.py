@@ -143,3 +143,9 @@ def test_extras_csv_and_plot(tmp_path):
     assert header == "trial,x,kind,score,accuracy,seconds,seed,error"
     result.plot(tmp_path / "trials.png")
     assert (tmp_path / "trials.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_plot_survives_a_diverged_trial(tmp_path):
+    result = tuning.grid_search(lambda p: 1e300 if p["x"] > 1 else p["x"], {"x": [0.1, 0.5, 2.0]}, progress=False)
+    result.plot(tmp_path / "diverged.png")
+    assert (tmp_path / "diverged.png").read_bytes()[:4] == b"\x89PNG"

@@ -177,20 +177,30 @@ class SearchResult:
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
 
-        names = list(self.space)
         finished = [t for t in self.trials if t.ok]
+        names = [n for n in self.space if len({repr(t.params[n]) for t in finished}) > 1] or list(self.space)[:1]
+        scores = np.array([t.score for t in finished])
+        # A diverged trial can score 1e300; draw scores above 100× the median at that cap (as ▲).
+        cap = 100 * abs(np.median(scores)) if len(scores) else 1.0
+        capped = scores > cap
+        shown = np.minimum(scores, cap)
+        log_y = bool(len(scores)) and bool(np.all(scores > 0))
         figure, axes = plt.subplots(1, len(names), figsize=(4.5 * len(names), 4), squeeze=False)
         for ax, name in zip(axes[0], names):
             values = [t.params[name] for t in finished]
             if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
-                ax.scatter(values, [t.score for t in finished], s=18)
+                x = np.array(values, dtype=float)
                 if getattr(self.space[name], "log", False):
                     ax.set_xscale("log")
             else:
                 labels = sorted({str(v) for v in values})
-                ax.scatter([labels.index(str(v)) for v in values], [t.score for t in finished], s=18)
+                x = np.array([labels.index(str(v)) for v in values])
                 ax.set_xticks(range(len(labels)), labels)
-            ax.set(xlabel=name, ylabel="score", yscale="log" if all(t.score > 0 for t in finished) else "linear")
+            ax.scatter(x[~capped], shown[~capped], s=18)
+            ax.scatter(x[capped], shown[capped], s=30, marker="^", color="red", label=f"> {cap:.3g}")
+            ax.set(xlabel=name, ylabel="score", yscale="log" if log_y else "linear")
+            if capped.any():
+                ax.legend(fontsize=8)
             ax.grid(alpha=0.3)
         figure.tight_layout()
         figure.savefig(path, dpi=100)
