@@ -84,6 +84,15 @@ def test_python_scalars_never_change_the_dtype():
         assert y.dtype == np.float32, y.op
 
 
+def test_a_python_number_is_one_shared_read_only_constant_per_value_and_dtype():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    a, b = x * 2.0, x / 2.0
+    assert a.parents[1] is b.parents[1] and not a.parents[1].data.flags.writeable
+    assert (x * 2).parents[1] is a.parents[1]                    # 2 and 2.0 are the same float64 constant
+    assert Tensor([1.0], dtype=np.float32).__mul__(2.0).parents[1] is not a.parents[1]
+    assert np.signbit((Tensor([1.0]) * -0.0).data[0]) and not np.signbit((Tensor([1.0]) * 0.0).data[0])
+
+
 def test_ndarray_on_the_left_defers_to_tensor():
     x = Tensor([1.0, 2.0], requires_grad=True)
     y = np.array([3.0, 4.0]) * x
@@ -167,6 +176,18 @@ def test_stored_gradients_never_share_memory():
     assert not np.shares_memory(a.grad, b.grad)
     a.grad *= 10
     assert b.grad.tolist() == [1.0, 1.0]
+
+
+def test_gradients_of_0d_tensors_are_arrays():
+    x = Tensor(1.0, requires_grad=True)
+    with tg.retain_grads():
+        h = x * 2.0
+        y = h * 3.0
+    y.backward()
+    assert type(x.grad) is np.ndarray and x.grad.shape == () and x.grad == 6.0
+    assert type(h.grad) is np.ndarray
+    ((x * 2.0) * 3.0).backward()
+    assert type(x.grad) is np.ndarray and x.grad == 12.0
 
 
 def test_second_backward_needs_retain_graph():

@@ -60,11 +60,11 @@ def test_max_nodes_collapses_a_10000_op_graph():
     for _ in range(10_000):
         y = y * 1.0001
     graph = viz.draw_graph(y, max_nodes=50)
-    assert "… 19951 more tensors (max_nodes=50)" in graph.source     # 20,001 tensors in all
+    # 10,002 tensors in all: x, the 10,000 products and the one constant 1.0001 they share.
+    assert "… 9952 more tensors (max_nodes=50)" in graph.source
     nodes = svg_nodes(graph)
-    # Breadth first from the root: y, y1, c, y2, c, …: 26 products and 24 constants, the 26 product ops,
-    # and the summary node.
-    assert len(nodes) == 50 + 26 + 1
+    # Breadth first from the root: 49 products and the constant, the 49 product ops, the summary node.
+    assert len(nodes) == 50 + 49 + 1
 
 
 def test_draw_module_names_parameters_and_clusters_layers():

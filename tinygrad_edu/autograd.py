@@ -6,6 +6,7 @@ course's notation. `Op.apply(*tensors, **params)` runs the forward and, when a g
 is wanted, records the call (the `ctx`) on the output so `Tensor.backward` can replay it.
 """
 import contextlib
+import math
 import operator
 import re
 
@@ -168,10 +169,27 @@ def _as_tensors(inputs):
         if isinstance(x, Tensor):
             out.append(x)
         elif like is not None and type(x) in (float, int):     # not bool: True * x is not 1.0 * x
-            out.append(Tensor._constant(np.array(x, dtype=like)))
+            out.append(_scalar(x, like))
         else:
             out.append(Tensor._constant(_to_array(x)))
     return tuple(out)
+
+
+_scalars = {}
+
+
+def _scalar(value, dtype):
+    """The constant tensor of a Python number: one shared, read-only node per value and dtype,
+    so `loss / 2` or `x * 1.0` in a loop does not build a new array every time."""
+    key = (value, math.copysign(1.0, value), dtype)      # the sign tells 0.0 from -0.0
+    constant = _scalars.get(key)
+    if constant is None:
+        if len(_scalars) >= 1024:
+            _scalars.clear()
+        array = np.array(value, dtype=dtype)
+        array.flags.writeable = False
+        constant = _scalars[key] = Tensor._constant(array)
+    return constant
 
 
 def _to_array(data, dtype=None):

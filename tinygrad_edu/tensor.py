@@ -274,14 +274,17 @@ def _consumer_counts(root):
 
 
 def _store_grad(tensor, g, stored):
-    """Add g to `tensor.grad`. A stored gradient never shares memory with another one."""
+    """Add g to `tensor.grad`. A stored gradient is an ndarray (numpy turns 0-d results into
+    scalars) and never shares memory with another one."""
     if tensor.grad is None:
-        if g.base is not None or id(g) in stored:
+        if type(g) is not np.ndarray:
+            g = np.array(g)
+        elif g.base is not None or id(g) in stored:
             g = g.copy()
         stored.add(id(g))
         tensor.grad = g
     else:
-        tensor.grad = tensor.grad + g
+        tensor.grad = np.asarray(tensor.grad + g)
 
 
 def _checked_grad(ctx, parent, g):
