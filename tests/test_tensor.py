@@ -89,7 +89,7 @@ def test_a_python_number_is_one_shared_read_only_constant_per_value_and_dtype():
     a, b = x * 2.0, x / 2.0
     assert a.parents[1] is b.parents[1] and not a.parents[1].data.flags.writeable
     assert (x * 2).parents[1] is a.parents[1]                    # 2 and 2.0 are the same float64 constant
-    assert Tensor([1.0], dtype=np.float32).__mul__(2.0).parents[1] is not a.parents[1]
+    assert (Tensor([1.0], dtype=np.float32, requires_grad=True) * 2.0).parents[1] is not a.parents[1]
     assert np.signbit((Tensor([1.0]) * -0.0).data[0]) and not np.signbit((Tensor([1.0]) * 0.0).data[0])
 
 
