@@ -2,7 +2,10 @@
 import argparse
 from pathlib import Path
 
+import numpy as np
+
 import tinygrad_edu.functional as F
+from tinygrad_edu import no_grad
 
 
 def parse_args(description, argv):
@@ -12,6 +15,14 @@ def parse_args(description, argv):
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-progress", dest="progress", action="store_false", help="hide the progress bar")
     return parser.parse_args(argv)
+
+
+def example_main(run, doc):
+    """The `main(argv)` of an example: its command line, then `run`."""
+    def main(argv=None):
+        args = parse_args(doc.splitlines()[0], argv)
+        return run(args.quick, args.out, args.seed, args.progress)
+    return main
 
 
 def figure_path(out, name):
@@ -26,6 +37,25 @@ def pyplot():
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     return plt
+
+
+def plot_regression(path, X_train, Y_train, model, history, label, points=100, threshold=None):
+    """The course's regression figure: the data and the net's curve, and the loss by epoch."""
+    plt = pyplot()
+    figure, (fit_ax, loss_ax) = plt.subplots(1, 2, figsize=(12, 4.5))
+    grid = np.linspace(0, 1, points).reshape(-1, 1)
+    fit_ax.scatter(X_train, Y_train, s=5, alpha=0.45, label="training data")
+    with no_grad():
+        fit_ax.plot(grid, model(grid).data, "r", label=label)
+    fit_ax.legend()
+    loss_ax.plot(history["epoch"], history["train_loss"], label="train")
+    loss_ax.plot(history["epoch"], history["val_loss"], "--", label="validation")
+    if threshold is not None:
+        loss_ax.axhline(threshold, color="gray", lw=0.8)
+    loss_ax.set(xlabel="epoch", ylabel="half-MSE", yscale="log")
+    loss_ax.legend()
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
 
 
 def report(rows):

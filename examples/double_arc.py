@@ -12,9 +12,9 @@ from tinygrad_edu.data import DataLoader, MinMaxScaler
 from tinygrad_edu.train import EarlyStopping, fit
 
 try:
-    from ._common import figure_path, parse_args, pyplot, report
+    from ._common import example_main, figure_path, pyplot, report
 except ImportError:  # run as a script
-    from _common import figure_path, parse_args, pyplot, report
+    from _common import example_main, figure_path, pyplot, report
 
 
 def logit_accuracy(Y, Z):
@@ -55,9 +55,7 @@ def run(quick=False, out="out", seed=0, progress=True):
                    ("double arc, 2-2-1: test accuracy", "1.00", f"{test_accuracy:.2f}")])
 
 
-def main(argv=None):
-    args = parse_args(__doc__.splitlines()[0], argv)
-    return run(args.quick, args.out, args.seed, args.progress)
+main = example_main(run, __doc__)
 
 
 if __name__ == "__main__":

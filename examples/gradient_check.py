@@ -12,9 +12,9 @@ from tinygrad_edu import Function, Tensor
 from tinygrad_edu.gradcheck import gradient_difference, verdict
 
 try:
-    from ._common import parse_args, report
+    from ._common import example_main, report
 except ImportError:  # run as a script
-    from _common import parse_args, report
+    from _common import example_main, report
 
 
 class BuggySigmoid(Function):
@@ -66,9 +66,7 @@ def run(quick=False, out="out", seed=0, progress=True):
     ])
 
 
-def main(argv=None):
-    args = parse_args(__doc__.splitlines()[0], argv)
-    return run(args.quick, args.out, args.seed, args.progress)
+main = example_main(run, __doc__)
 
 
 if __name__ == "__main__":

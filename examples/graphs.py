@@ -11,11 +11,11 @@ from tinygrad_edu import Tensor, viz
 
 try:
     from . import mnist, xor_engine
-    from ._common import figure_path, parse_args
+    from ._common import example_main, figure_path
 except ImportError:  # run as a script
     import mnist
     import xor_engine
-    from _common import figure_path, parse_args
+    from _common import example_main, figure_path
 
 
 def xor_loss(seed=0):
@@ -60,9 +60,7 @@ def run(quick=False, out="out", seed=0, progress=True):
     return []
 
 
-def main(argv=None):
-    args = parse_args(__doc__.splitlines()[0], argv)
-    return run(args.quick, args.out, args.seed, args.progress)
+main = example_main(run, __doc__)
 
 
 if __name__ == "__main__":

@@ -11,10 +11,10 @@ from tinygrad_edu import no_grad
 
 try:
     from . import sine_curve
-    from ._common import figure_path, parse_args, pyplot, report
+    from ._common import example_main, figure_path, pyplot, report
 except ImportError:  # run as a script
     import sine_curve
-    from _common import figure_path, parse_args, pyplot, report
+    from _common import example_main, figure_path, pyplot, report
 
 
 def run(quick=False, out="out", seed=0, progress=True):
@@ -51,9 +51,7 @@ def run(quick=False, out="out", seed=0, progress=True):
                     f"{Z[0, 0]:.3f}, {Z[-1, 0]:.3f}")])
 
 
-def main(argv=None):
-    args = parse_args(__doc__.splitlines()[0], argv)
-    return run(args.quick, args.out, args.seed, args.progress)
+main = example_main(run, __doc__)
 
 
 if __name__ == "__main__":

@@ -14,9 +14,9 @@ from tinygrad_edu.data import DataLoader
 from tinygrad_edu.train import fit
 
 try:
-    from ._common import figure_path, half_mse, parse_args, report
+    from ._common import example_main, figure_path, half_mse, report
 except ImportError:  # run as a script
-    from _common import figure_path, half_mse, parse_args, report
+    from _common import example_main, figure_path, half_mse, report
 
 EPOCHS = {"quick": 20, "full": 150}
 
@@ -53,9 +53,7 @@ def run(quick=False, out="out", seed=0, progress=True):
                     f"{by_grid.best_score:.5f} / {by_random.best_score:.5f}")])
 
 
-def main(argv=None):
-    args = parse_args(__doc__.splitlines()[0], argv)
-    return run(args.quick, args.out, args.seed, args.progress)
+main = example_main(run, __doc__)
 
 
 if __name__ == "__main__":

@@ -12,9 +12,9 @@ from tinygrad_edu.data import DataLoader, MinMaxScaler
 from tinygrad_edu.train import fit
 
 try:
-    from ._common import parse_args, report
+    from ._common import example_main, report
 except ImportError:  # run as a script
-    from _common import parse_args, report
+    from _common import example_main, report
 
 
 class ArcClassifier:
@@ -81,9 +81,7 @@ def run(quick=False, out="out", seed=0, progress=True):
                      f"{accuracy:.3f} / {recall:.3f} / {f1:.3f} / {auc:.3f}") for name, accuracy, recall, f1, auc in rows])
 
 
-def main(argv=None):
-    args = parse_args(__doc__.splitlines()[0], argv)
-    return run(args.quick, args.out, args.seed, args.progress)
+main = example_main(run, __doc__)
 
 
 if __name__ == "__main__":

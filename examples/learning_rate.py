@@ -15,11 +15,11 @@ from tinygrad_edu.data import DataLoader
 
 try:
     from . import complex_curve, mnist
-    from ._common import figure_path, half_mse, parse_args, pyplot, report
+    from ._common import example_main, figure_path, half_mse, pyplot, report
 except ImportError:  # run as a script
     import complex_curve
     import mnist
-    from _common import figure_path, half_mse, parse_args, pyplot, report
+    from _common import example_main, figure_path, half_mse, pyplot, report
 
 
 def lr_schedule():
@@ -104,9 +104,7 @@ def run(quick=False, out="out", seed=0, progress=True):
     ])
 
 
-def main(argv=None):
-    args = parse_args(__doc__.splitlines()[0], argv)
-    return run(args.quick, args.out, args.seed, args.progress)
+main = example_main(run, __doc__)
 
 
 if __name__ == "__main__":

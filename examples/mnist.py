@@ -12,9 +12,9 @@ from tinygrad_edu.data import DataLoader
 from tinygrad_edu.train import fit
 
 try:
-    from ._common import figure_path, parse_args, report
+    from ._common import example_main, figure_path, report
 except ImportError:  # run as a script
-    from _common import figure_path, parse_args, report
+    from _common import example_main, figure_path, report
 
 
 def load(seed=0):
@@ -55,9 +55,7 @@ def run(quick=False, out="out", seed=0, progress=True):
                     "0.975 (digits)", f"{accuracy:.4f} ({kind})")])
 
 
-def main(argv=None):
-    args = parse_args(__doc__.splitlines()[0], argv)
-    return run(args.quick, args.out, args.seed, args.progress)
+main = example_main(run, __doc__)
 
 
 if __name__ == "__main__":

@@ -11,10 +11,10 @@ from tinygrad_edu.train import EarlyStopping, fit
 
 try:
     from . import complex_curve
-    from ._common import figure_path, half_mse, parse_args, pyplot, report
+    from ._common import example_main, figure_path, half_mse, pyplot, report
 except ImportError:  # run as a script
     import complex_curve
-    from _common import figure_path, half_mse, parse_args, pyplot, report
+    from _common import example_main, figure_path, half_mse, pyplot, report
 
 # name: (how to make it, the course's epochs to 0.001)
 OPTIMIZERS = {
@@ -56,9 +56,7 @@ def run(quick=False, out="out", seed=0, progress=True):
     return report(rows)
 
 
-def main(argv=None):
-    args = parse_args(__doc__.splitlines()[0], argv)
-    return run(args.quick, args.out, args.seed, args.progress)
+main = example_main(run, __doc__)
 
 
 if __name__ == "__main__":

@@ -3,17 +3,15 @@
 Trained like the course: half-MSE loss (dZ2 = Z2 − Y), plain SGD with η 0.05, batch 10,
 5000 epochs, the first 50 training rows held out for validation.
 """
-import numpy as np
-
 import tinygrad_edu as tg
 from tinygrad_edu import datasets, metrics, nn, optim
 from tinygrad_edu.data import DataLoader
 from tinygrad_edu.train import fit
 
 try:
-    from ._common import figure_path, half_mse, parse_args, pyplot, report
+    from ._common import example_main, figure_path, half_mse, plot_regression, report
 except ImportError:  # run as a script
-    from _common import figure_path, half_mse, parse_args, pyplot, report
+    from _common import example_main, figure_path, half_mse, plot_regression, report
 
 
 def build(hidden=2, seed=0):
@@ -33,24 +31,12 @@ def run(quick=False, out="out", seed=0, progress=True):
     tg.save(model.state_dict(), figure_path(out, "sine_121.npz"))
     r2 = metrics.r2_score(Y_test, model(X_test).data)
 
-    plt = pyplot()
-    figure, (fit_ax, loss_ax) = plt.subplots(1, 2, figsize=(12, 4.5))
-    grid = np.linspace(0, 1, 100).reshape(-1, 1)
-    fit_ax.scatter(X_train, Y_train, s=6, alpha=0.5, label="training data")
-    fit_ax.plot(grid, model(grid).data, "r", label=f"1-2-1 net (test R² {r2:.3f})")
-    fit_ax.legend()
-    loss_ax.plot(history["epoch"], history["train_loss"], label="train")
-    loss_ax.plot(history["epoch"], history["val_loss"], "--", label="validation")
-    loss_ax.set(xlabel="epoch", ylabel="half-MSE", yscale="log")
-    loss_ax.legend()
-    figure.savefig(figure_path(out, "sine_curve.png"), dpi=100)
-    plt.close(figure)
+    plot_regression(figure_path(out, "sine_curve.png"), X_train, Y_train, model, history,
+                    f"1-2-1 net (test R² {r2:.3f})")
     return report([("sine curve, 1-2-1, η 0.05 (half-MSE), bs 10: test R²", "0.988", f"{r2:.3f}")])
 
 
-def main(argv=None):
-    args = parse_args(__doc__.splitlines()[0], argv)
-    return run(args.quick, args.out, args.seed, args.progress)
+main = example_main(run, __doc__)
 
 
 if __name__ == "__main__":

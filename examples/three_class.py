@@ -11,9 +11,9 @@ from tinygrad_edu.data import DataLoader, MinMaxScaler
 from tinygrad_edu.train import fit
 
 try:
-    from ._common import figure_path, parse_args, pyplot, report
+    from ._common import example_main, figure_path, pyplot, report
 except ImportError:  # run as a script
-    from _common import figure_path, parse_args, pyplot, report
+    from _common import example_main, figure_path, pyplot, report
 
 
 def build(hidden=3, seed=0):
@@ -62,9 +62,7 @@ def run(quick=False, out="out", seed=0, progress=True):
     ])
 
 
-def main(argv=None):
-    args = parse_args(__doc__.splitlines()[0], argv)
-    return run(args.quick, args.out, args.seed, args.progress)
+main = example_main(run, __doc__)
 
 
 if __name__ == "__main__":

@@ -10,9 +10,9 @@ import tinygrad_edu.functional as F
 from tinygrad_edu import Tensor, no_grad
 
 try:
-    from ._common import parse_args, report
+    from ._common import example_main, report
 except ImportError:  # run as a script
-    from _common import parse_args, report
+    from _common import example_main, report
 
 X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float64)
 Y = np.array([[0], [1], [1], [0]], dtype=np.float64)
@@ -68,9 +68,7 @@ def run(quick=False, out="out", seed=0, progress=True):
                    ("XOR: accuracy", "1.00", f"{result['accuracy']:.2f}")])
 
 
-def main(argv=None):
-    args = parse_args(__doc__.splitlines()[0], argv)
-    return run(args.quick, args.out, args.seed, args.progress)
+main = example_main(run, __doc__)
 
 
 if __name__ == "__main__":
