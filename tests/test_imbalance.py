@@ -61,6 +61,18 @@ def test_every_smote_point_lies_between_a_minority_sample_and_one_of_its_k_neare
         assert found
 
 
+def test_ratios_per_class():
+    X, y = np.arange(16.0).reshape(16, 1), np.array([0] * 10 + [1] * 4 + [2] * 2)
+    _, grown = imbalance.random_oversample(X, y, seed=0, ratio={2: 0.5})
+    assert np.bincount(grown).tolist() == [10, 4, 5]                 # only class 2, to half of 10
+    _, shrunk = imbalance.random_undersample(X, y, seed=0, ratio={0: 0.5})
+    assert np.bincount(shrunk).tolist() == [4, 4, 2]                 # class 0 to at most 2 / 0.5
+    _, synthetic = imbalance.smote(X, y, k=1, seed=0, ratio={1: 1.0})
+    assert np.bincount(synthetic).tolist() == [10, 10, 2]
+    with pytest.raises(ValueError, match="got 2 for class 1"):
+        imbalance.random_oversample(X, y, ratio={1: 2})
+
+
 def test_smote_needs_two_samples_in_a_class():
     with pytest.raises(ValueError, match="class 1 has 1 sample"):
         imbalance.smote(np.zeros((4, 2)), np.array([0, 0, 0, 1]))

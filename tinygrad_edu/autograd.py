@@ -149,7 +149,6 @@ class Function:
         return out
 
 
-
 _new = object.__new__
 # attrgetter + map build these without the per-call cost of a comprehension.
 _data = operator.attrgetter("data")

@@ -1,8 +1,9 @@
 """Class imbalance (course 11.3): resampling, SMOTE, class weights and the three-learner vote.
 
 Labels are integers (m,) or one column (m, 1); each function returns arrays of the same
-kinds it was given. A `ratio` r asks for every class to have at least r × (oversampling)
-or at most 1/r × (undersampling) the size of the other end: 1 means balanced.
+kinds it was given. A `ratio` r asks for a class to have at least r × the largest class
+(oversampling, SMOTE) or at most 1/r × the smallest (undersampling): 1 means balanced.
+It is one number for every class, or a dict {class: r} for the classes to resample.
 """
 import numpy as np
 
@@ -24,29 +25,39 @@ def _check(X, y, name):
     return X, np.asarray(y), labels, classes, counts
 
 
-def _check_ratio(ratio, name):
-    if not 0 < ratio <= 1:
-        raise ValueError(f"{name}: ratio must be in (0, 1], got {ratio}")
+def _ratios(ratio, classes, name):
+    """The ratio of each class (None: leave it as it is)."""
+    ratios = dict(ratio) if isinstance(ratio, dict) else {c: ratio for c in classes.tolist()}
+    for c, r in ratios.items():
+        if not 0 < r <= 1:
+            raise ValueError(f"{name}: ratio must be in (0, 1], got {r} for class {c}")
+    return [ratios.get(c) for c in classes.tolist()]
+
+
+def _grown(ratio, classes, counts, name):
+    """How many samples each class should have after growing it: at least ratio × the largest."""
+    return [n if r is None else max(n, int(np.ceil(r * counts.max())))
+            for r, n in zip(_ratios(ratio, classes, name), counts)]
 
 
 def random_oversample(X, y, seed=None, ratio=1.0):
     """Copy random samples of the smaller classes until each has ratio × the largest class's count."""
-    _check_ratio(ratio, "random_oversample")
     X, y, labels, classes, counts = _check(X, y, "random_oversample")
     rng = np.random.default_rng(seed)
-    target = int(np.ceil(ratio * counts.max()))
-    extra = [rng.choice(np.flatnonzero(labels == c), size=target - n) for c, n in zip(classes, counts) if n < target]
+    targets = _grown(ratio, classes, counts, "random_oversample")
+    extra = [rng.choice(np.flatnonzero(labels == c), size=target - n)
+             for c, n, target in zip(classes, counts, targets) if n < target]
     rows = np.concatenate([np.arange(len(X))] + extra)
     return X[rows], y[rows]
 
 
 def random_undersample(X, y, seed=None, ratio=1.0):
     """Keep a random subset of each larger class, at most (smallest class's count) / ratio samples."""
-    _check_ratio(ratio, "random_undersample")
     X, y, labels, classes, counts = _check(X, y, "random_undersample")
     rng = np.random.default_rng(seed)
-    limit = int(np.floor(counts.min() / ratio))
-    kept = [rng.permutation(np.flatnonzero(labels == c))[:limit] for c in classes]
+    limits = [n if r is None else int(np.floor(counts.min() / r))
+              for r, n in zip(_ratios(ratio, classes, "random_undersample"), counts)]
+    kept = [rng.permutation(np.flatnonzero(labels == c))[:limit] for c, limit in zip(classes, limits)]
     rows = np.sort(np.concatenate(kept))
     return X[rows], y[rows]
 
@@ -58,13 +69,11 @@ def smote(X, y, k=5, seed=None, ratio=1.0):
     of that sample's k nearest neighbours in the class: x + λ·(neighbour − x), λ ~ U(0, 1).
     Returns the original rows followed by the synthetic ones.
     """
-    _check_ratio(ratio, "smote")
     X, y, labels, classes, counts = _check(X, y, "smote")
     X = X.astype(np.float64) if X.dtype.kind != "f" else X
     rng = np.random.default_rng(seed)
-    target = int(np.ceil(ratio * counts.max()))
     new_X, new_y = [X], [y]
-    for c, n in zip(classes, counts):
+    for c, n, target in zip(classes, counts, _grown(ratio, classes, counts, "smote")):
         if n >= target:
             continue
         if n < 2:
