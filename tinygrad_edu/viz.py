@@ -74,16 +74,6 @@ def collect(root, max_nodes=None):
     return order[:max_nodes] if max_nodes is not None else order
 
 
-def _count_reachable(root):
-    seen, stack = {id(root)}, [root]
-    while stack:
-        for parent in stack.pop().parents:
-            if id(parent) not in seen:
-                seen.add(id(parent))
-                stack.append(parent)
-    return len(seen)
-
-
 def draw_graph(root, *, show_data=True, show_grad=True, formulas=True, rankdir="LR", max_nodes=500,
                names=None, clusters=None, highlight=(), active=None):
     """The graph that made `root`, as a graphviz.Digraph (render with `.render(path, format="svg")`).
@@ -103,18 +93,32 @@ def draw_graph(root, *, show_data=True, show_grad=True, formulas=True, rankdir="
     active = None if active is None else id(active)
     graph = Graph("computation", graph_attr={"rankdir": rankdir, "fontname": "Helvetica"},
                   node_attr={"fontname": "Helvetica", "fontsize": "10"}, edge_attr={"fontsize": "8"})
+
+    def draw(target, members):
+        for t in members:
+            key = number[id(t)]
+            target.node(f"t{key}", _tensor_label(t, t is root, names, show_data, show_grad), shape="box",
+                        **_tensor_style(t, t is root, id(t) in highlighted))
+            if t.op is not None:
+                label = f"<<b>{html.escape(t.op)}</b>"
+                if formulas and t.formula:
+                    label += f'<br/><font point-size="8">{html.escape(t.formula)}</font>'
+                target.node(f"op{key}", label + ">", shape="ellipse", style="filled",
+                            fillcolor="#ffb0b0" if id(t) == active else "#fff3c4",
+                            tooltip=(formulas and t.formula) or t.op)
+                target.edge(f"op{key}", f"t{key}", tooltip=_shape(t))
+
     cluster_of = {key: label for label, keys in (clusters or {}).items() for key in keys}
     groups = {}
     for t in tensors:
         groups.setdefault(cluster_of.get(id(t)), []).append(t)
     for index, (label, members) in enumerate(groups.items()):
         if label is None:
-            _draw_members(graph, members, number, root, names, show_data, show_grad, formulas, highlighted, active)
+            draw(graph, members)
         else:
             with graph.subgraph(name=f"cluster_{index}") as cluster:
                 cluster.attr(label=label, style="rounded,dashed", color="gray40", fontsize="11")
-                _draw_members(cluster, members, number, root, names, show_data, show_grad, formulas, highlighted,
-                              active)
+                draw(cluster, members)
     hidden = 0
     for t in tensors:
         for parent in t.parents:
@@ -124,24 +128,9 @@ def draw_graph(root, *, show_data=True, show_grad=True, formulas=True, rankdir="
                 hidden += 1
                 graph.edge("more", f"op{number[id(t)]}", style="dashed")
     if hidden:
-        missing = _count_reachable(root) - len(tensors)
+        missing = len(collect(root)) - len(tensors)
         graph.node("more", f"… {missing} more tensors (max_nodes={max_nodes})", shape="note", style="dashed")
     return graph
-
-
-def _draw_members(graph, members, number, root, names, show_data, show_grad, formulas, highlighted, active):
-    for t in members:
-        key = number[id(t)]
-        graph.node(f"t{key}", _tensor_label(t, t is root, names, show_data, show_grad), shape="box",
-                   **_tensor_style(t, t is root, id(t) in highlighted))
-        if t.op is not None:
-            label = f"<<b>{html.escape(t.op)}</b>"
-            if formulas and t.formula:
-                label += f'<br/><font point-size="8">{html.escape(t.formula)}</font>'
-            graph.node(f"op{key}", label + ">", shape="ellipse", style="filled",
-                       fillcolor="#ffb0b0" if id(t) == active else "#fff3c4",
-                       tooltip=(formulas and t.formula) or t.op)
-            graph.edge(f"op{key}", f"t{key}", tooltip=_shape(t))
 
 
 def _role(t, is_root, names):
