@@ -275,7 +275,7 @@ def test_backward_releases_saved_arrays():
     ctx = y._ctx
     assert ctx.saved_tensors
     y.sum().backward()
-    assert ctx.saved_tensors == ()
+    assert ctx.saved_tensors is None
 
 
 # ---- anomaly detection ---------------------------------------------------------------------------

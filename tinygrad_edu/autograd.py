@@ -87,13 +87,14 @@ class Function:
     Subclass it with `forward(ctx, *arrays, **params)` and `backward(ctx, grad)`, set
     `formula`, and call `MyOp.apply(*tensors, **params)`. Positional inputs are the
     differentiable ones (Tensors, or constants turned into Tensors); keyword params are
-    settings such as an axis or a target, never differentiated.
+    settings such as an axis or a target, never differentiated. Keep the arrays backward
+    needs in `save_for_backward`: that is what backward frees (`saved_tensors` becomes
+    None) unless `retain_graph=True`.
     """
-    __slots__ = ("parents", "needs_input_grad", "__dict__")
+    # Slots keep the common op free of a per-call dict; ops may still set other attributes.
+    __slots__ = ("parents", "needs_input_grad", "saved_tensors", "__dict__")
     formula = ""
     op_name = "function"
-    saved_tensors = ()      # until save_for_backward, and again once backward has released them
-    _released = False
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -120,6 +121,7 @@ class Function:
                 parents = _as_tensors(inputs)
                 break
         ctx = _new(cls)
+        ctx.saved_tensors = ()
         try:
             data = cls.forward(ctx, *map(_data, parents), **params)
         except ShapeError:

@@ -147,13 +147,12 @@ class Tensor:
             else:
                 if node._retain:
                     _store_grad(node, dz, stored)
-                if ctx._released:
+                if ctx.saved_tensors is None:
                     raise RuntimeError(f"backward: the graph through {ctx.op_name} was already freed by an earlier "
                                        f"backward; pass retain_graph=True to the first backward to go through it twice")
                 grads = type(ctx).backward(ctx, dz)
                 if not retain_graph:        # drop what forward saved, now that it has been used
-                    ctx.__dict__.clear()
-                    ctx._released = True
+                    ctx.saved_tensors = None
                 if type(grads) is not tuple:
                     grads = tuple(grads) if type(grads) is list else (grads,)
                 if len(grads) != len(ctx.parents):
