@@ -60,11 +60,11 @@ def test_max_nodes_collapses_a_10000_op_graph():
     for _ in range(10_000):
         y = y * 1.0001
     graph = viz.draw_graph(y, max_nodes=50)
-    # 10,002 tensors in all: x, the 10,000 products and the one constant 1.0001 they share.
-    assert "… 9952 more tensors (max_nodes=50)" in graph.source
+    # x and the 10,000 products; the number 1.0001 is drawn beside each op that uses it.
+    assert "… 9951 more tensors (max_nodes=50)" in graph.source
     nodes = svg_nodes(graph)
-    # Breadth first from the root: 49 products and the constant, the 49 product ops, the summary node.
-    assert len(nodes) == 50 + 49 + 1
+    # The 50 products nearest the root, their 50 ops, 50 drawings of 1.0001, the summary node.
+    assert len(nodes) == 50 + 50 + 50 + 1
 
 
 def test_draw_module_names_parameters_and_clusters_layers():
@@ -77,6 +77,14 @@ def test_draw_module_names_parameters_and_clusters_layers():
         assert f'label="{label}"' in source
     assert source.count("subgraph cluster_") == 5
     assert "forward" not in vars(model[0])          # the recording wrappers are gone
+
+
+def test_numbers_are_drawn_beside_each_op_that_uses_them():
+    x = Tensor([1.0, 2.0], requires_grad=True, name="x")
+    y = (x * 2.0 + 1.0) * 2.0              # the two 2.0 are one shared constant tensor
+    source = viz.draw_graph(y).source
+    assert source.count('[label=2 fontsize=9 shape=plaintext]') == 2
+    assert source.count('[label=1 fontsize=9 shape=plaintext]') == 1
 
 
 def test_a_custom_function_is_drawn_with_its_formula():

@@ -61,14 +61,21 @@ def _shape(t):
     return "×".join(map(str, t.shape)) if t.shape else "scalar"
 
 
+def is_number(t):
+    """A constant that stands for a Python number (as in `x * 2.0`): drawn beside each op that
+    uses it, since one shared node would tie every such op together and stall `dot`'s layout."""
+    return t.op is None and not t.requires_grad and t.size == 1 and t.name is None
+
+
 def collect(root, max_nodes=None):
-    """Tensors reachable from root, root first (breadth first), at most max_nodes of them."""
+    """Tensors reachable from root, root first (breadth first), at most max_nodes of them,
+    numbers (`is_number`) left out."""
     order, seen = [root], {id(root)}
     for t in order:
         if max_nodes is not None and len(order) >= max_nodes:
             break
         for parent in t.parents:
-            if id(parent) not in seen:
+            if id(parent) not in seen and not is_number(parent):
                 seen.add(id(parent))
                 order.append(parent)
     return order[:max_nodes] if max_nodes is not None else order
@@ -121,8 +128,11 @@ def draw_graph(root, *, show_data=True, show_grad=True, formulas=True, rankdir="
                 draw(cluster, members)
     hidden = 0
     for t in tensors:
-        for parent in t.parents:
-            if id(parent) in number:
+        for i, parent in enumerate(t.parents):
+            if is_number(parent):
+                graph.node(f"n{number[id(t)]}_{i}", summary(parent.data), shape="plaintext", fontsize="9")
+                graph.edge(f"n{number[id(t)]}_{i}", f"op{number[id(t)]}", tooltip=f"{parent.dtype}")
+            elif id(parent) in number:
                 graph.edge(f"t{number[id(parent)]}", f"op{number[id(t)]}", tooltip=_shape(parent))
             else:
                 hidden += 1
