@@ -23,9 +23,12 @@ def _start(ctx, reduction, count):
 
 
 def _reduce(ctx, loss):
-    if ctx.reduction == "none":
-        return loss
-    total = loss.sum()
+    """The per-sample loss, or its mean or sum as `reduction` asks."""
+    return loss if ctx.reduction == "none" else _scaled_total(ctx, loss.sum())
+
+
+def _scaled_total(ctx, total):
+    """A summed loss divided by the count for the mean."""
     return total / ctx.count if ctx.reduction == "mean" else total
 
 
@@ -136,8 +139,7 @@ class CrossEntropyLoss(Function):
             log_total *= rows.ravel()
         if reduction == "none":
             return log_total - (y * shifted).sum(axis=1)
-        total_loss = log_total.sum() - np.vdot(y, shifted)
-        return total_loss / ctx.count if reduction == "mean" else total_loss
+        return _scaled_total(ctx, log_total.sum() - np.vdot(y, shifted))
 
     def backward(ctx, dloss):
         a, y, rows = ctx.saved_tensors
