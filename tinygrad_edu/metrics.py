@@ -54,15 +54,15 @@ def r2_score(y_true, y_pred):
     return float(1 - residual / total)
 
 
-def _labels(y):
-    """Class labels from labels, one-hot rows or class scores (m, n) → argmax."""
+def class_labels(y):
+    """Class labels from labels (m,) or (m, 1), one-hot rows or class scores (m, n) → argmax."""
     y = np.asarray(y)
     return y.argmax(axis=1) if y.ndim == 2 and y.shape[1] > 1 else y.reshape(-1)
 
 
 def accuracy(y_true, y_pred):
     """Share of samples whose predicted class is right (labels, or one-hot/score rows)."""
-    y, a = _labels(y_true), _labels(y_pred)
+    y, a = class_labels(y_true), class_labels(y_pred)
     if y.size != a.size:
         raise ValueError(f"accuracy: y_true has {y.size} samples but y_pred has {a.size}")
     return float(np.mean(y == a))
@@ -70,7 +70,7 @@ def accuracy(y_true, y_pred):
 
 def confusion_matrix(y_true, y_pred, labels=None):
     """C[i, j] = number of samples of class i predicted as class j."""
-    y, a = _labels(y_true), _labels(y_pred)
+    y, a = class_labels(y_true), class_labels(y_pred)
     labels = np.unique(np.concatenate([y, a])) if labels is None else np.asarray(labels)
     index = {label: i for i, label in enumerate(labels.tolist())}
     matrix = np.zeros((len(labels), len(labels)), dtype=np.int64)

@@ -3,6 +3,7 @@ import math
 
 import numpy as np
 
+from ..metrics import class_labels
 from ..tensor import Tensor
 
 
@@ -41,14 +42,6 @@ class DataLoader:
             yield Tensor._constant(self.X[rows]), Tensor._constant(self.Y[rows])
 
 
-def _labels(Y):
-    """Class labels for stratifying: integers (m,), one column (m, 1), or one-hot rows (m, n)."""
-    Y = np.asarray(Y)
-    if Y.ndim == 2 and Y.shape[1] > 1:
-        return Y.argmax(axis=1)
-    return Y.reshape(len(Y))
-
-
 def _count(fraction, n, name):
     if isinstance(fraction, (int, np.integer)) and not isinstance(fraction, bool) and fraction >= 1:
         return int(fraction)
@@ -69,7 +62,7 @@ def train_val_test_split(X, Y, val=0.1, test=0.1, seed=None, stratify=False):
     rng = np.random.default_rng(seed)
     groups = [np.arange(len(X))]
     if stratify:
-        labels = _labels(Y)
+        labels = class_labels(Y)
         groups = [np.flatnonzero(labels == c) for c in np.unique(labels)]
     parts = ([], [], [])
     for group in groups:
