@@ -259,12 +259,12 @@ def _run(objective, candidates, space, seed, executor, n_jobs, progress):
         executor = ProcessPoolExecutor(n_jobs)
     try:
         if executor is None:
-            for number, params, trial_seed_ in jobs:
-                trials.append(_run_trial(objective, number, params, trial_seed_, pass_seed))
+            for number, params, seed_of_trial in jobs:
+                trials.append(_run_trial(objective, number, params, seed_of_trial, pass_seed))
                 bar.update(1)
         else:
-            pending = {executor.submit(_run_trial, objective, number, params, trial_seed_, pass_seed)
-                       for number, params, trial_seed_ in jobs}
+            pending = {executor.submit(_run_trial, objective, number, params, seed_of_trial, pass_seed)
+                       for number, params, seed_of_trial in jobs}
             try:
                 while pending:
                     done, pending = wait(pending, return_when=FIRST_COMPLETED)

@@ -253,15 +253,16 @@ def backward_steps(root, out_dir, format="svg", **options):
     for t in order:
         t.retain_grad()
     root.backward(retain_graph=True)
-    final = {id(t): t.grad for t in collect(root) if t.requires_grad}
-    consumers = {}
+    tensors = collect(root)
+    final = {id(t): t.grad for t in tensors if t.requires_grad}
+    remaining = {}          # how many ops still have to pass a gradient back to each tensor
     for t in order:
         for parent in t.parents:
-            consumers[id(parent)] = consumers.get(id(parent), 0) + 1
+            remaining[id(parent)] = remaining.get(id(parent), 0) + 1
     Path(out_dir).mkdir(parents=True, exist_ok=True)
-    paths, remaining = [], dict(consumers)
+    paths = []
     try:
-        for t in collect(root):
+        for t in tensors:
             t.grad = None
         for step in range(len(order) + 1):
             highlight, active = (), None
@@ -280,7 +281,7 @@ def backward_steps(root, out_dir, format="svg", **options):
             path = os.path.join(out_dir, f"step_{step:02d}")
             paths.append(graph.render(path, format=format, cleanup=True))
     finally:
-        for t in collect(root):
+        for t in tensors:
             if id(t) in final:
                 t.grad = final[id(t)]
     return paths
