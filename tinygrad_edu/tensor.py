@@ -155,25 +155,21 @@ class Tensor:
                     ctx.saved_tensors = None
                 if type(grads) is not tuple:
                     grads = tuple(grads) if type(grads) is list else (grads,)
-                if len(grads) != len(ctx.parents):
-                    raise RuntimeError(f"backward of {ctx.op_name} returned {len(grads)} gradients "
-                                       f"for {len(ctx.parents)} inputs")
+                if ctx._user_op:
+                    grads = _checked_grads(ctx, grads)
+                if anomaly:
+                    for g in grads:
+                        if g is not None:
+                            _check_finite(g, f"backward of {ctx.op_name}", ctx.parents)
             for parent, g in zip(ctx.parents, grads):
-                if g is not None and parent.requires_grad:
-                    if ctx._user_op and (type(g) is not np.ndarray or g.shape != parent.data.shape
-                                         or g.dtype != parent.data.dtype):
-                        g = _checked_grad(ctx, parent, g)
-                    if anomaly:
-                        _check_finite(g, f"backward of {ctx.op_name}", ctx.parents)
-                    if parent._ctx is None:
+                if parent._ctx is None:     # a leaf: its gradient is complete
+                    if g is not None and parent.requires_grad:
                         _store_grad(parent, g, stored)
-                        continue
-                    key = id(parent)
-                    previous = pending.get(key)
-                    pending[key] = g if previous is None else previous + g
-                elif parent._ctx is None:
                     continue
                 key = id(parent)
+                if g is not None:
+                    previous = pending.get(key)
+                    pending[key] = g if previous is None else previous + g
                 left = waiting[key] - 1
                 if left:
                     waiting[key] = left
@@ -286,15 +282,21 @@ def _store_grad(tensor, g, stored):
         tensor.grad = np.asarray(tensor.grad + g)
 
 
-def _checked_grad(ctx, parent, g):
-    """A gradient an op's backward returned, made an array of its input's shape and dtype, or an error."""
-    index = next(i for i, p in enumerate(ctx.parents) if p is parent)
-    if type(g) is not np.ndarray:
-        g = np.asarray(g, dtype=parent.data.dtype)
-    if g.shape != parent.data.shape or g.dtype != parent.data.dtype:
-        raise RuntimeError(f"backward of {ctx.op_name} returned a gradient of shape {g.shape} and dtype {g.dtype} "
-                           f"for input {index}, which has shape {parent.data.shape} and dtype {parent.data.dtype}")
-    return g
+def _checked_grads(ctx, grads):
+    """The gradients a user's op returned, each made an array of its input's shape and dtype, or an error."""
+    if len(grads) != len(ctx.parents):
+        raise RuntimeError(f"backward of {ctx.op_name} returned {len(grads)} gradients for {len(ctx.parents)} inputs")
+    checked = []
+    for index, (parent, g) in enumerate(zip(ctx.parents, grads)):
+        if g is not None and parent.requires_grad:
+            if type(g) is not np.ndarray:
+                g = np.asarray(g, dtype=parent.data.dtype)
+            if g.shape != parent.data.shape or g.dtype != parent.data.dtype:
+                raise RuntimeError(f"backward of {ctx.op_name} returned a gradient of shape {g.shape} and dtype "
+                                   f"{g.dtype} for input {index}, which has shape {parent.data.shape} and dtype "
+                                   f"{parent.data.dtype}")
+        checked.append(g)
+    return tuple(checked)
 
 
 # The operators above resolve to these primitives; imported last because the ops build on
