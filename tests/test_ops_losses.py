@@ -185,8 +185,11 @@ def test_cross_entropy_is_stable_for_huge_logits():
 
 def test_cross_entropy_errors():
     z = Tensor(np.zeros((2, 3)))
-    with pytest.raises(ValueError, match="class index 3 is out of range for 3 classes"):
+    with pytest.raises(ValueError, match="^cross_entropy: class index 3 is out of range for 3 classes$"):
         F.cross_entropy(z, np.array([0, 3]))
+    for dtype in (np.int8, np.int32, np.int64):     # a negative index must not wrap around to the last class
+        with pytest.raises(ValueError, match="^cross_entropy: class index -1 is out of range for 3 classes$"):
+            F.cross_entropy(z, np.array([0, -1], dtype=dtype))
     with pytest.raises(ValueError, match=r"logits must be 2-D \(m samples, n classes\), got shape \(3,\)"):
         F.cross_entropy(Tensor(np.zeros(3)), np.array([0]))
     with pytest.raises(ValueError, match=r"need a target of shape \(2,\) .* or \(2, 3\) .*got \(2, 1\)"):

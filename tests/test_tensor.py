@@ -123,6 +123,18 @@ def test_backward_seeds_one_for_a_one_element_tensor_only():
         y.backward(np.ones(3))
 
 
+def test_the_implied_seed_of_a_scalar_is_never_shared_with_a_gradient():
+    x = Tensor(2.0, requires_grad=True)
+    x.backward()                          # a leaf root stores the seed itself
+    x.grad += 1                           # the stored gradient is the user's to change
+    y = Tensor(5.0, requires_grad=True)
+    (y + Tensor(1.0, requires_grad=True)).backward()
+    y.grad *= 10
+    z = Tensor(1.0, requires_grad=True)
+    (z * 1.0).backward()                  # a later backward still starts from exactly 1
+    assert (x.grad, y.grad, z.grad) == (2.0, 10.0, 1.0)
+
+
 def test_backward_accepts_an_ndarray_or_tensor_seed():
     x = Tensor([1.0, 2.0], requires_grad=True)
     (x * 3).backward(np.array([1.0, 10.0]))

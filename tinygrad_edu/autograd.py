@@ -134,9 +134,10 @@ class Function:
                 data = cls.forward(ctx, parents[0].data)
             else:
                 data = cls.forward(ctx, parents[0].data, parents[1].data, parents[2].data)
-        except ShapeError:
-            raise
-        except (ValueError, TypeError) as error:   # numpy's own words, with the op and the inputs added
+        except (ValueError, TypeError) as error:
+            if isinstance(error, ShapeError) or str(error).startswith(cls.op_name + ":"):
+                raise                              # the op's own check, which names the op already
+            # numpy's own words, with the op and the inputs added
             kind = ValueError if isinstance(error, ValueError) else TypeError
             raise kind(f"{cls.op_name}: {_describe(parents)}: {error}") from error
         if type(data) is not np.ndarray:

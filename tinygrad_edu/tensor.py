@@ -1,7 +1,7 @@
 """Tensor: a numpy array that remembers the op that made it, and the backward pass."""
 import numpy as np
 
-from .autograd import _check_finite, _graph, _to_array
+from .autograd import _check_finite, _graph, _scalar, _to_array
 
 
 class Tensor:
@@ -181,6 +181,8 @@ class Tensor:
             if self.data.size != 1:
                 raise ValueError(f"backward: grad can be implied only for a one-element tensor, this one has "
                                  f"shape {self.shape}; pass backward(grad) with an array of that shape")
+            if self.data.ndim == 0:         # the usual loss: the shared read-only 1, not a new array each time
+                return _scalar(1, self.data.dtype).data
             return np.ones(self.data.shape, dtype=self.data.dtype)
         seed = np.asarray(grad.data if isinstance(grad, Tensor) else grad, dtype=self.dtype)
         if seed.shape != self.shape:

@@ -70,5 +70,5 @@ class Linear(Function):
         dw = x.T @ dz if need_w else None
         if ctx.b_shape is None:
             return dx, dw
-        db = dz.sum(axis=0, keepdims=len(ctx.b_shape) == 2) if ctx.needs_input_grad[2] else None
+        db = np.add.reduce(dz, axis=0, keepdims=len(ctx.b_shape) == 2) if ctx.needs_input_grad[2] else None
         return dx, dw, db
