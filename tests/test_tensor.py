@@ -190,6 +190,34 @@ def test_stored_gradients_never_share_memory():
     assert b.grad.tolist() == [1.0, 1.0]
 
 
+def test_no_stored_gradient_shares_memory_through_pass_through_ops_or_user_ops():
+    x, c = Tensor([1.0, 2.0], requires_grad=True), Tensor([0.5, 0.5], requires_grad=True)
+    with tg.retain_grads():
+        y = x + c                         # add passes dZ on unchanged, to y and then to x and c
+        z = y.reshape(2)                  # and reshape passes a view of it
+        w = z + 0.0
+    seed = np.array([1.0, 3.0])
+    w.backward(seed)
+    grads = [x.grad, c.grad, y.grad, z.grad, w.grad]
+    assert all(not np.shares_memory(g, h) for i, g in enumerate(grads) for h in grads[i + 1:])
+    assert not any(np.shares_memory(g, seed) for g in grads)
+
+    class KeepsItsGradient(Function):     # a user op that returns the same array it keeps, twice
+        def forward(ctx, a, b):
+            ctx.dz = None
+            return a + b
+
+        def backward(ctx, dz):
+            ctx.dz = dz * 1.0
+            return ctx.dz, ctx.dz
+
+    a, b = Tensor([1.0], requires_grad=True), Tensor([2.0], requires_grad=True)
+    out = KeepsItsGradient.apply(a, b)
+    out.backward(np.array([1.0]))
+    out._ctx.dz[0] = 99.0
+    assert (a.grad.tolist(), b.grad.tolist()) == ([1.0], [1.0])
+
+
 def test_gradients_of_0d_tensors_are_arrays():
     x = Tensor(1.0, requires_grad=True)
     with tg.retain_grads():

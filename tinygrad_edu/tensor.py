@@ -128,9 +128,8 @@ class Tensor:
             raise RuntimeError("backward: this tensor does not require grad; create its inputs with "
                                "requires_grad=True (and not inside no_grad())")
         seed = self._seed(grad)
-        stored = {id(seed)}
         if self._ctx is None:
-            _store_grad(self, seed, stored)
+            _store_grad(self, seed)
             return
         # Kahn's order: a tensor's op runs once every op that consumed it has passed its
         # gradient back, so its gradient is complete by then.
@@ -146,7 +145,7 @@ class Tensor:
                 grads = (None,) * len(ctx.parents)
             else:
                 if node._retain:
-                    _store_grad(node, dz, stored)
+                    _store_grad(node, dz)
                 if ctx.saved_tensors is None:
                     raise RuntimeError(f"backward: the graph through {ctx.op_name} was already freed by an earlier "
                                        f"backward; pass retain_graph=True to the first backward to go through it twice")
@@ -164,7 +163,12 @@ class Tensor:
             for parent, g in zip(ctx.parents, grads):
                 if parent._ctx is None:     # a leaf: its gradient is complete
                     if g is not None and parent.requires_grad:
-                        _store_grad(parent, g, stored)
+                        # An array the op just made is kept as it is; anything that may be
+                        # shared (dZ passed on, a view) is copied by _store_grad.
+                        if parent.grad is None and g is not dz and type(g) is np.ndarray and g.base is None:
+                            parent.grad = g
+                        else:
+                            _store_grad(parent, g)
                     continue
                 key = id(parent)
                 if g is not None:
@@ -270,16 +274,11 @@ def _consumer_counts(root):
     return counts
 
 
-def _store_grad(tensor, g, stored):
-    """Add g to `tensor.grad`. A stored gradient is an ndarray (numpy turns 0-d results into
-    scalars) and never shares memory with another one."""
+def _store_grad(tensor, g):
+    """Add g to `tensor.grad`. A new gradient is stored as a copy: an ndarray (numpy turns 0-d
+    results into scalars) that shares memory with no other gradient."""
     if tensor.grad is None:
-        if type(g) is not np.ndarray:
-            g = np.array(g)
-        elif g.base is not None or id(g) in stored:
-            g = g.copy()
-        stored.add(id(g))
-        tensor.grad = g
+        tensor.grad = np.array(g)
     else:
         tensor.grad = np.asarray(tensor.grad + g)
 
@@ -291,8 +290,9 @@ def _checked_grads(ctx, grads):
     checked = []
     for index, (parent, g) in enumerate(zip(ctx.parents, grads)):
         if g is not None and parent.requires_grad:
-            if type(g) is not np.ndarray:
-                g = np.asarray(g, dtype=parent.data.dtype)
+            # A copy, which the engine may keep: the op may hold on to its own array. Numbers and
+            # lists take the input's dtype; an array of another dtype is an error below.
+            g = np.array(g, dtype=None if type(g) is np.ndarray else parent.data.dtype)
             if g.shape != parent.data.shape or g.dtype != parent.data.dtype:
                 raise RuntimeError(f"backward of {ctx.op_name} returned a gradient of shape {g.shape} and dtype "
                                    f"{g.dtype} for input {index}, which has shape {parent.data.shape} and dtype "
