@@ -44,19 +44,23 @@ class Optimizer:
                 p.grad = None
 
     def step(self):
-        update, states = self.update, self.state
         for group in self.param_groups:
-            decay = group.get("weight_decay")
-            for p in group["params"]:
-                g = p.grad
-                if g is None:
-                    continue
-                if decay:
-                    g = g + decay * p.data
-                state = states.get(id(p))
-                if state is None:
-                    state = states[id(p)] = {}
-                update(p.data, g, state, group)
+            self.step_group(group)
+
+    def step_group(self, group):
+        """Update each parameter of `group` that has a gradient by the optimizer's rule."""
+        update, states = self.update, self.state
+        decay = group.get("weight_decay")
+        for p in group["params"]:
+            g = p.grad
+            if g is None:
+                continue
+            if decay:
+                g = g + decay * p.data
+            state = states.get(id(p))
+            if state is None:
+                state = states[id(p)] = {}
+            update(p.data, g, state, group)
 
     def update(self, theta, g, state, group):
         raise NotImplementedError
@@ -99,6 +103,16 @@ class SGD(Optimizer):
         if nesterov and momentum <= 0:
             raise ValueError("SGD: nesterov needs momentum > 0")
         super().__init__(params, dict(lr=lr, momentum=momentum, nesterov=nesterov, weight_decay=weight_decay))
+
+    def step_group(self, group):
+        if group["momentum"] or group["weight_decay"]:
+            return super().step_group(group)
+        # The course's plain θ −= η·g has no state: no lookup and no call per parameter
+        # (a fifth of the step's time on the 1-3-1 net).
+        lr = group["lr"]
+        for p in group["params"]:
+            if p.grad is not None:
+                p.data -= lr * p.grad
 
     def update(self, theta, g, state, group):
         momentum = group["momentum"]
