@@ -44,7 +44,7 @@ class Linear(Function):
         if x.ndim == 0 or x.shape[-1] != w.shape[0]:
             raise ShapeError(f"linear: X {x.shape} · W {w.shape}: X has {x.shape[-1] if x.ndim else 0} "
                              f"features but W expects {w.shape[0]} (W is (in_features, out_features))")
-        if b is not None and b.shape not in ((w.shape[1],), (1, w.shape[1])):
+        if b is not None and b.shape != w.shape[1:] and b.shape != (1, w.shape[1]):
             raise ShapeError(f"linear: B has shape {b.shape}, expected ({w.shape[1]},) or (1, {w.shape[1]}) "
                              f"for W {w.shape}")
         ctx.save_for_backward(x, w)
