@@ -44,6 +44,7 @@ test: $(INSTALLED) graphviz mnist
 bench: $(INSTALLED) graphviz mnist
 	$(BIN)/python -m pip install --quiet -e '.[test,plot,dask,bench]'
 	$(BIN)/python benchmarks/bench_nets.py
+	$(BIN)/python benchmarks/floor_chain.py
 	$(BIN)/python benchmarks/bench_viz.py
 
 # The picture in README.md: the XOR net after one backward pass, gradients in red.

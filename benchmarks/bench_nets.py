@@ -8,15 +8,11 @@ Single-threaded; OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are unset in this proces
 
     make bench            (or: python benchmarks/bench_nets.py [--rounds 5] [--quick])
 """
-import os
 import sys
 
-_THREADS = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
-if __name__ == "__main__" and (any(os.environ.get(k) != v for k, v in _THREADS.items())
-                               or "OPENBLAS_CORETYPE" in os.environ):
-    # BLAS reads these when numpy is first imported, so start afresh with them set.
-    environment = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
-    os.execve(sys.executable, [sys.executable, *sys.argv], {**environment, **_THREADS})
+if __name__ == "__main__":
+    from benchmark_environment import restart_single_threaded
+    restart_single_threaded()
 
 import argparse  # noqa: E402
 import json  # noqa: E402
