@@ -309,6 +309,29 @@ def test_nothing_stays_alive_after_backward():
         gc.enable()
 
 
+def test_a_backward_stopped_by_an_error_leaves_the_graph_ready_for_another():
+    class Flaky(Function):                # fails while `broken` is set, else the identity
+        broken = True
+
+        def forward(ctx, a):
+            return a.copy()
+
+        def backward(ctx, dz):
+            if Flaky.broken:
+                raise ValueError("flaky backward")
+            return dz
+
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    y = x * 3                              # used twice below: its op waits for two gradients
+    z = (Flaky.apply(y) + y * y).sum()     # dz/dx = 3 + 2·y·3
+    with pytest.raises(ValueError, match="flaky backward"):
+        z.backward(retain_graph=True)      # y * y has passed its gradient on, Flaky has not
+    assert x.grad is None
+    Flaky.broken = False
+    z.backward()
+    assert x.grad.tolist() == [3 + 18 * 1.0, 3 + 18 * 2.0]
+
+
 def test_backward_releases_saved_arrays():
     x = Tensor(np.ones(4), requires_grad=True)
     y = x.sigmoid()

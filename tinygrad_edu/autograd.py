@@ -92,7 +92,7 @@ class Function:
     None) unless `retain_graph=True`.
     """
     # Slots keep the common op free of a per-call dict; ops may still set other attributes.
-    __slots__ = ("parents", "needs_input_grad", "saved_tensors", "__dict__")
+    __slots__ = ("parents", "needs_input_grad", "saved_tensors", "_waiting", "_pending", "__dict__")
     formula = ""
     op_name = "function"
 
@@ -159,6 +159,8 @@ class Function:
             if True in needs:
                 ctx.parents = parents
                 ctx.needs_input_grad = needs
+                ctx._waiting = 0            # backward's bookkeeping (see Tensor.backward)
+                ctx._pending = None
                 out.requires_grad = True
                 out._ctx = ctx
                 return out

@@ -132,53 +132,59 @@ class Tensor:
             _store_grad(self, seed)
             return
         # Kahn's order: a tensor's op runs once every op that consumed it has passed its
-        # gradient back, so its gradient is complete by then.
-        waiting = _consumer_counts(self)
-        pending = {id(self): seed}
+        # gradient back, so its gradient is complete by then. The count of consumers still
+        # to come and the gradient summed so far live on each op's ctx (_waiting, _pending).
+        root = self._ctx
+        _count_consumers(root)
+        root._pending = seed
         ready = [self]
         anomaly = _graph.anomaly
-        while ready:
-            node = ready.pop()
-            ctx = node._ctx
-            dz = pending.pop(id(node), None)
-            if dz is None:                  # no gradient reached it: nothing to pass on
-                grads = (None,) * len(ctx.parents)
-            else:
-                if node._retain:
-                    _store_grad(node, dz)
-                if ctx.saved_tensors is None:
-                    raise RuntimeError(f"backward: the graph through {ctx.op_name} was already freed by an earlier "
-                                       f"backward; pass retain_graph=True to the first backward to go through it twice")
-                grads = type(ctx).backward(ctx, dz)
-                if not retain_graph:        # drop what forward saved, now that it has been used
-                    ctx.saved_tensors = None
-                if type(grads) is not tuple:
-                    grads = tuple(grads) if type(grads) is list else (grads,)
-                if ctx._user_op:
-                    grads = _checked_grads(ctx, grads)
-                if anomaly:
-                    for g in grads:
-                        if g is not None:
-                            _check_finite(g, f"backward of {ctx.op_name}", ctx.parents)
-            for parent, g in zip(ctx.parents, grads):
-                if parent._ctx is None:     # a leaf: its gradient is complete
-                    if g is not None and parent.requires_grad:
-                        # An array the op just made is kept as it is; anything that may be
-                        # shared (dZ passed on, a view) is copied by _store_grad.
-                        if parent.grad is None and g is not dz and type(g) is np.ndarray and g.base is None:
-                            parent.grad = g
-                        else:
-                            _store_grad(parent, g)
-                    continue
-                key = id(parent)
-                if g is not None:
-                    previous = pending.get(key)
-                    pending[key] = g if previous is None else previous + g
-                left = waiting[key] - 1
-                if left:
-                    waiting[key] = left
+        try:
+            while ready:
+                node = ready.pop()
+                ctx = node._ctx
+                dz = ctx._pending
+                if dz is None:                  # no gradient reached it: nothing to pass on
+                    grads = (None,) * len(ctx.parents)
                 else:
-                    ready.append(parent)
+                    ctx._pending = None
+                    if node._retain:
+                        _store_grad(node, dz)
+                    if ctx.saved_tensors is None:
+                        raise RuntimeError(f"backward: the graph through {ctx.op_name} was already freed by an "
+                                           f"earlier backward; pass retain_graph=True to the first backward to "
+                                           f"go through it twice")
+                    grads = type(ctx).backward(ctx, dz)
+                    if not retain_graph:        # drop what forward saved, now that it has been used
+                        ctx.saved_tensors = None
+                    if type(grads) is not tuple:
+                        grads = tuple(grads) if type(grads) is list else (grads,)
+                    if ctx._user_op:
+                        grads = _checked_grads(ctx, grads)
+                    if anomaly:
+                        for g in grads:
+                            if g is not None:
+                                _check_finite(g, f"backward of {ctx.op_name}", ctx.parents)
+                for parent, g in zip(ctx.parents, grads):
+                    above = parent._ctx
+                    if above is None:           # a leaf: its gradient is complete
+                        if g is not None and parent.requires_grad:
+                            # An array the op just made is kept as it is; anything that may be
+                            # shared (dZ passed on, a view) is copied by _store_grad.
+                            if parent.grad is None and g is not dz and type(g) is np.ndarray and g.base is None:
+                                parent.grad = g
+                            else:
+                                _store_grad(parent, g)
+                        continue
+                    if g is not None:
+                        previous = above._pending
+                        above._pending = g if previous is None else previous + g
+                    above._waiting -= 1
+                    if not above._waiting:
+                        ready.append(parent)
+        except BaseException:
+            _clear_counts(root)
+            raise
 
     def _seed(self, grad):
         if grad is None:
@@ -257,21 +263,35 @@ def _plain_index(index):
     return _data(index)
 
 
-def _consumer_counts(root):
-    """For each op-made tensor reachable from `root`: how many ops of the graph use it.
-
-    An explicit stack, not recursion, so a chain of 100,000 ops is fine."""
-    counts, stack = {}, [root]
+def _count_consumers(root):
+    """Set `_waiting` of each op reachable from `root` (whose own op is `root`) to the number
+    of ops of the graph that use its output. Outside a backward pass every op's count is 0,
+    which marks it as not reached yet. An explicit stack, not recursion, so a chain of
+    100,000 ops is fine."""
+    stack = [root]
     while stack:
-        for parent in stack.pop()._ctx.parents:
-            if parent._ctx is not None:
-                key = id(parent)
-                if key in counts:
-                    counts[key] += 1
+        for parent in stack.pop().parents:
+            above = parent._ctx
+            if above is not None:
+                if above._waiting:
+                    above._waiting += 1
                 else:
-                    counts[key] = 1
-                    stack.append(parent)
-    return counts
+                    above._waiting = 1
+                    stack.append(above)
+
+
+def _clear_counts(root):
+    """After a backward pass stopped by an error: put back every op's 0 count and drop the
+    gradients it had summed, so the next pass over the graph starts clean."""
+    stack, seen = [root], {id(root)}
+    while stack:
+        ctx = stack.pop()
+        ctx._waiting, ctx._pending = 0, None
+        for parent in ctx.parents:
+            above = parent._ctx
+            if above is not None and id(above) not in seen:
+                seen.add(id(above))
+                stack.append(above)
 
 
 def _store_grad(tensor, g):
