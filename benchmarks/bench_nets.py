@@ -2,7 +2,9 @@
 
 Every workload runs each implementation in turn, round after round (A B C A B C …), and
 reports the median over rounds of each implementation's time divided by numpy's time in
-the same round, so a noisy machine moves numerator and denominator together.
+the same round, so a noisy machine moves numerator and denominator together. A training
+epoch is taken in ten slices, each a round of its own, so a burst of load spoils a slice,
+not an epoch.
 Single-threaded; OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are unset in this process only
 (they slow current numpy), and the BLAS kernel in use is printed.
 
@@ -15,7 +17,9 @@ if __name__ == "__main__":
     restart_single_threaded()
 
 import argparse  # noqa: E402
+import functools  # noqa: E402
 import json  # noqa: E402
+import math  # noqa: E402
 import platform  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
@@ -66,11 +70,17 @@ def initial_weights(sizes, dtype, seed=0):
 MNIST_SIZES = [(784, 64), (64, 16), (16, 10)]
 
 
+# A network workload is a trainer: `mnist_numpy(X, y, batch, weights)` builds the net from
+# `weights` and returns train(rows), which runs the SGD steps over the samples X[rows].
+# The benchmark calls the trainers in turn on consecutive slices of one epoch.
 def mnist_numpy(X, y, batch, weights):
     p = {k: v.copy() for k, v in weights.items()}
     Y = np.eye(10, dtype=X.dtype)[y]
-    for start in range(0, len(X), batch):
-        reference.mnist_step(p, X[start:start + batch], Y[start:start + batch], 0.2)
+
+    def train(rows):
+        for start in range(rows.start, rows.stop, batch):
+            reference.mnist_step(p, X[start:start + batch], Y[start:start + batch], 0.2)
+    return train
 
 
 def _our_net(weights, activations):
@@ -85,10 +95,13 @@ def _our_net(weights, activations):
 def mnist_ours(X, y, batch, weights):
     model = _our_net(weights, [nn.Sigmoid(), nn.Tanh(), None])
     opt = optim.SGD(model.parameters(), lr=0.2)
-    for x, labels in DataLoader(X, y, batch_size=batch, shuffle=False):
-        opt.zero_grad()
-        F.cross_entropy(model(x), labels).backward()
-        opt.step()
+
+    def train(rows):
+        for x, labels in DataLoader(X[rows], y[rows], batch_size=batch, shuffle=False):
+            opt.zero_grad()
+            F.cross_entropy(model(x), labels).backward()
+            opt.step()
+    return train
 
 
 def _torch_net(weights, activations):
@@ -107,10 +120,13 @@ def mnist_torch(X, y, batch, weights):
     model = _torch_net(weights, [torch.nn.Sigmoid(), torch.nn.Tanh(), None])
     opt = torch.optim.SGD(model.parameters(), lr=0.2)
     X, y = torch.from_numpy(X), torch.from_numpy(y)
-    for start in range(0, len(X), batch):
-        opt.zero_grad()
-        torch.nn.functional.cross_entropy(model(X[start:start + batch]), y[start:start + batch]).backward()
-        opt.step()
+
+    def train(rows):
+        for start in range(rows.start, rows.stop, batch):
+            opt.zero_grad()
+            torch.nn.functional.cross_entropy(model(X[start:start + batch]), y[start:start + batch]).backward()
+            opt.step()
+    return train
 
 
 def curve_data():
@@ -120,27 +136,36 @@ def curve_data():
 
 def regression_numpy(X, Y, weights):
     p = {k: v.copy() for k, v in weights.items()}
-    for i in range(len(X)):
-        reference.regression_step(p, X[i:i + 1], Y[i:i + 1], 0.5)
+
+    def train(rows):
+        for i in range(rows.start, rows.stop):
+            reference.regression_step(p, X[i:i + 1], Y[i:i + 1], 0.5)
+    return train
 
 
 def regression_ours(X, Y, weights):
     model = _our_net(weights, [nn.Sigmoid(), None])
     opt = optim.SGD(model.parameters(), lr=0.5)
-    for x, y in DataLoader(X, Y, batch_size=1, shuffle=False):
-        opt.zero_grad()
-        (F.mse_loss(model(x), y) / 2).backward()
-        opt.step()
+
+    def train(rows):
+        for x, y in DataLoader(X[rows], Y[rows], batch_size=1, shuffle=False):
+            opt.zero_grad()
+            (F.mse_loss(model(x), y) / 2).backward()
+            opt.step()
+    return train
 
 
 def regression_torch(X, Y, weights):
     model = _torch_net(weights, [torch.nn.Sigmoid(), None])
     opt = torch.optim.SGD(model.parameters(), lr=0.5)
     X, Y = torch.from_numpy(X), torch.from_numpy(Y)
-    for i in range(len(X)):
-        opt.zero_grad()
-        (torch.nn.functional.mse_loss(model(X[i:i + 1]), Y[i:i + 1]) / 2).backward()
-        opt.step()
+
+    def train(rows):
+        for i in range(rows.start, rows.stop):
+            opt.zero_grad()
+            (torch.nn.functional.mse_loss(model(X[i:i + 1]), Y[i:i + 1]) / 2).backward()
+            opt.step()
+    return train
 
 
 CHAIN = 1000
@@ -172,12 +197,38 @@ def side_by_side(implementations, rounds):
     """Median over rounds of time(impl) / time(numpy) in the same round, and numpy's median time."""
     times = {name: [] for name in implementations}
     for _ in range(rounds):
-        for name, run in implementations.items():
-            start = time.perf_counter()
-            run()
-            times[name].append(time.perf_counter() - start)
+        for name, seconds in _one_round(implementations).items():
+            times[name].append(seconds)
     ratios = {name: statistics.median(t / n for t, n in zip(times[name], times["numpy"])) for name in times}
     return ratios, statistics.median(times["numpy"])
+
+
+def epoch_side_by_side(trainers, n, batch, rounds, slices=10):
+    """side_by_side for a training epoch of n samples, taken in slices: each round builds every
+    net afresh and trains them in turn slice by slice (A B C A B C … within the epoch), so a
+    burst of load on this shared machine spoils a few slices, not a whole epoch. Median over
+    all slices of the per-slice ratio, and numpy's median time for the whole epoch."""
+    size = batch * math.ceil(n / slices / batch)
+    parts = [slice(start, min(start + size, n)) for start in range(0, n, size)]
+    ratios, epochs = {name: [] for name in trainers}, []
+    for _ in range(rounds):
+        train = {name: make() for name, make in trainers.items()}
+        epochs.append(0.0)
+        for part in parts:
+            seconds = _one_round({name: functools.partial(run, part) for name, run in train.items()})
+            epochs[-1] += seconds["numpy"]
+            for name in train:
+                ratios[name].append(seconds[name] / seconds["numpy"])
+    return {name: statistics.median(r) for name, r in ratios.items()}, statistics.median(epochs)
+
+
+def _one_round(implementations):
+    seconds = {}
+    for name, run in implementations.items():
+        start = time.perf_counter()
+        run()
+        seconds[name] = time.perf_counter() - start
+    return seconds
 
 
 def in_subprocess(code):
@@ -228,8 +279,9 @@ import numpy as np
 import bench_nets as b
 X, y, _ = b.mnist_data({n})
 weights = b.initial_weights(b.MNIST_SIZES, np.float32)
+train = getattr(b, "mnist_{impl}")(X, y, 256, weights)
 before = start_peak()
-getattr(b, "mnist_{impl}")(X, y, 256, weights)
+train(slice(0, len(X)))
 print(json.dumps({{"mb": peak_since(before)}}))
 """
 
@@ -282,15 +334,17 @@ def main(argv=None):
     rows = []
     weights32 = initial_weights(MNIST_SIZES, np.float32)
     for batch in (16, 64, 256):
-        ratios, base = side_by_side(implementations(lambda: mnist_numpy(X, y, batch, weights32),
-                                                     lambda: mnist_ours(X, y, batch, weights32),
-                                                     lambda: mnist_torch(X, y, batch, weights32)), args.rounds)
+        ratios, base = epoch_side_by_side(implementations(lambda: mnist_numpy(X, y, batch, weights32),
+                                                           lambda: mnist_ours(X, y, batch, weights32),
+                                                           lambda: mnist_torch(X, y, batch, weights32)),
+                                          n, batch, args.rounds)
         rows.append((f"784-64-16-10 epoch, float32, batch {batch}", ratios, f"{base:.2f} s"))
     Xc, Yc = curve_data()
     weights64 = initial_weights([(1, 3), (3, 1)], np.float64)
-    ratios, base = side_by_side(implementations(lambda: regression_numpy(Xc, Yc, weights64),
-                                                lambda: regression_ours(Xc, Yc, weights64),
-                                                lambda: regression_torch(Xc, Yc, weights64)), args.rounds)
+    ratios, base = epoch_side_by_side(implementations(lambda: regression_numpy(Xc, Yc, weights64),
+                                                      lambda: regression_ours(Xc, Yc, weights64),
+                                                      lambda: regression_torch(Xc, Yc, weights64)),
+                                      len(Xc), 1, args.rounds)
     rows.append(("1-3-1 net, single-sample SGD, per step (float64)", ratios, f"{base / len(Xc) * 1e6:.1f} µs"))
     ratios, base = side_by_side(implementations(chain_numpy, chain_ours, chain_torch), args.rounds)
     rows.append((f"chain of {CHAIN} elementwise ops on (4,4), forward+backward, per op", ratios,

@@ -21,9 +21,9 @@ HERE = Path(__file__).resolve().parent
 # A workload: (how many steps one repetition has, the code of one repetition).
 WORKLOADS = {
     "chain": (1000, "b.chain_{impl}()"),
-    "1-3-1": (200, "b.regression_{impl}(Xc[:200], Yc[:200], w131)"),
-    "mnist16": (100, "b.mnist_{impl}(X, y, 16, w)"),
-    "mnist64": (25, "b.mnist_{impl}(X, y, 64, w)"),
+    "1-3-1": (200, "b.regression_{impl}(Xc, Yc, w131)(slice(0, 200))"),
+    "mnist16": (100, "b.mnist_{impl}(X, y, 16, w)(slice(0, 1600))"),
+    "mnist64": (25, "b.mnist_{impl}(X, y, 64, w)(slice(0, 1600))"),
 }
 SETUP = """
 import sys
