@@ -3,9 +3,11 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 import tinygrad_edu.functional as F
 from tinygrad_edu import Tensor
+from tinygrad_edu.ops.activations import shift_by_max
 from tinygrad_edu.testing import shapes, tensors
 
 from .helpers import SMALL, full_and_fast, spaced
@@ -92,3 +94,13 @@ def test_extreme_values_are_right():
     assert np.isclose(a[2], np.exp(-50) / (1 + np.exp(-50)), rtol=1e-12)   # relative accuracy for z < 0
     logp = F.log_softmax(Tensor(EXTREME)).data
     assert logp[-1] == 0.0 and np.isclose(logp[0], -2e4)
+
+
+@given(z=hnp.arrays(st.sampled_from([np.float32, np.float64]),
+                    st.tuples(st.integers(0, 20), st.integers(1, 12)),
+                    elements=st.floats(width=32, allow_nan=True, allow_infinity=True)))
+def test_shift_by_max_of_rows_equals_numpys_max(z):
+    with np.errstate(invalid="ignore"):      # inf − inf in a row of infinities is NaN both ways
+        expected = z - z.max(axis=1, keepdims=True)
+        np.testing.assert_array_equal(shift_by_max(z, 1), expected)
+        np.testing.assert_array_equal(shift_by_max(z, -1), expected)

@@ -8,7 +8,7 @@ import functools
 import numpy as np
 
 from ..autograd import Function, ShapeError
-from .activations import exp_neg_abs, stable_sigmoid
+from .activations import exp_neg_abs, shift_by_max, stable_sigmoid
 
 _REDUCTIONS = ("mean", "sum", "none")
 # log(max(p, e^−100)) = max(log p, −100): PyTorch's clamp, with no log(0) warning.
@@ -128,7 +128,7 @@ class CrossEntropyLoss(Function):
         rows = None if weight is None and target.ndim == 1 else y.sum(axis=1, keepdims=True)
         # The mean divides by the samples' total weight: m without weights (PyTorch's convention).
         _start(ctx, reduction, m if weight is None else y.sum())
-        shifted = z - z.max(axis=1, keepdims=True)
+        shifted = shift_by_max(z, axis=1)
         a = np.exp(shifted)
         total = a.sum(axis=1, keepdims=True)
         a /= total                                            # A = softmax(Z)
