@@ -6,7 +6,8 @@ change to the engine helped. They are not times: the interpreter's instructions 
 slower than BLAS's, so a time ratio is larger than the instruction ratio.
 
 Each workload runs in a fresh interpreter under callgrind once with 1 repetition and
-once with 3; the difference, divided by 2, is one repetition without the start-up.
+once with 3 (after building the nets and one warm-up repetition); the difference,
+divided by 2, is one repetition without the start-up.
 
     python benchmarks/instructions.py [workload ...]      (needs valgrind; about a minute each)
 """
@@ -18,14 +19,15 @@ from pathlib import Path
 from benchmark_environment import environment
 
 HERE = Path(__file__).resolve().parent
-# A workload: (how many steps one repetition has, the code of one repetition).
+# A workload: (how many steps one repetition has, code that makes run(), which does one repetition).
 WORKLOADS = {
-    "chain": (1000, "b.chain_{impl}()"),
-    "1-3-1": (200, "b.regression_{impl}(Xc, Yc, w131)(slice(0, 200))"),
-    "mnist16": (100, "b.mnist_{impl}(X, y, 16, w)(slice(0, 1600))"),
-    "mnist64": (25, "b.mnist_{impl}(X, y, 64, w)(slice(0, 1600))"),
+    "chain": (1000, "lambda: b.chain_{impl}()"),
+    "1-3-1": (200, "functools.partial(b.regression_{impl}(Xc, Yc, w131), slice(0, 200))"),
+    "mnist16": (100, "functools.partial(b.mnist_{impl}(X, y, 16, w), slice(0, 1600))"),
+    "mnist64": (25, "functools.partial(b.mnist_{impl}(X, y, 64, w), slice(0, 1600))"),
 }
 SETUP = """
+import functools
 import sys
 sys.modules["torch"] = None                    # PyTorch's import alone would take minutes under valgrind
 sys.path.insert(0, {here!r})
@@ -51,9 +53,9 @@ def count(code):
 
 
 def per_step(name, impl):
-    steps, repetition = WORKLOADS[name]
-    once = repetition.format(impl=impl)
-    one, three = count(f"{once}\n{once}\n"), count(f"{once}\n" + f"{once}\n" * 3)   # the first run warms up
+    steps, make = WORKLOADS[name]
+    setup = f"run = {make.format(impl=impl)}\nrun()\n"           # the first run warms up
+    one, three = count(setup + "run()\n"), count(setup + "run()\n" * 3)
     return (three - one) / 2 / steps
 
 
