@@ -356,14 +356,23 @@ def main(argv=None):
     for label, ratios, base in rows:
         print(f"| {label} | 1.00 ({base}) | " + " | ".join(f"{ratios[k]:.2f}×" for k in names[1:]) + " |")
 
-    chain = {"tinygrad_edu": in_subprocess(LONG_CHAIN.format(impl="ours"))}
-    if torch:
-        chain["PyTorch"] = in_subprocess(LONG_CHAIN.format(impl="torch"))
+    # Each run in a fresh interpreter, in turn, three times; the median of each figure.
+    impls = {"tinygrad_edu": "ours", **({"PyTorch": "torch"} if torch else {})}
+    runs = {name: [] for name in impls}
+    for _ in range(3):
+        for name, impl in impls.items():
+            runs[name].append(in_subprocess(LONG_CHAIN.format(impl=impl)))
+    chain = {name: {k: statistics.median(r[k] for r in found) for k in ("seconds", "mb")}
+             for name, found in runs.items()}
     print("| chain of 100,000 ops, forward+backward | — | "
           + " | ".join(f"{chain[k]['seconds']:.2f} s, +{chain[k]['mb']:.0f} MB" for k in names[1:]) + " |")
-    memory = {impl: in_subprocess(EPOCH_MEMORY.format(n=n, impl=impl))["mb"] for impl in ("numpy", "ours")}
-    print(f"\nPeak memory added by one epoch at batch 256: numpy +{memory['numpy']:.1f} MB, "
-          f"tinygrad_edu +{memory['ours']:.1f} MB ({memory['ours'] / memory['numpy'] - 1:+.0%})")
+    peaks = {"numpy": [], "ours": []}
+    for _ in range(3):
+        for impl, found in peaks.items():
+            found.append(in_subprocess(EPOCH_MEMORY.format(n=n, impl=impl))["mb"])
+    memory = {impl: statistics.median(found) for impl, found in peaks.items()}
+    print(f"\nPeak memory added by one epoch at batch 256 (median of 3): numpy +{memory['numpy']:.2f} MB, "
+          f"tinygrad_edu +{memory['ours']:.2f} MB ({memory['ours'] / memory['numpy'] - 1:+.0%})")
     marks = flat_memory()
     print(f"Live memory in a training loop (tracemalloc): after 100 steps {marks[100] / 1024:.1f} KiB, "
           f"after 1,000 steps {marks[1000] / 1024:.1f} KiB")
