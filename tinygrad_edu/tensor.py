@@ -264,8 +264,8 @@ def _plain_index(index):
 
 
 def _count_consumers(root):
-    """Set `_waiting` of each op reachable from `root` (whose own op is `root`) to the number
-    of ops of the graph that use its output. Outside a backward pass every op's count is 0,
+    """Set `_waiting` of every op below `root` (the ctx backward starts from) to the number of
+    ops of the graph that use its output. Outside a backward pass every op's count is 0,
     which marks it as not reached yet. An explicit stack, not recursion, so a chain of
     100,000 ops is fine."""
     stack = [root]
