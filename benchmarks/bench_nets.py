@@ -330,6 +330,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--quick", action="store_true", help="smaller epochs (a check that it runs)")
+    parser.add_argument("--slices", type=int, default=10,
+                        help="slices per epoch, each a round (more than the steps: one step per slice)")
     args = parser.parse_args(argv)
     n = 6000 if args.quick else 60000
     X, y, source = mnist_data(n)
@@ -350,14 +352,14 @@ def main(argv=None):
         ratios, base = epoch_side_by_side(implementations(lambda: mnist_numpy(X, y, batch, weights32),
                                                            lambda: mnist_ours(X, y, batch, weights32),
                                                            lambda: mnist_torch(X, y, batch, weights32)),
-                                          n, batch, args.rounds)
+                                          n, batch, args.rounds, args.slices)
         rows.append((f"784-64-16-10 epoch, float32, batch {batch}", ratios, f"{base:.2f} s"))
     Xc, Yc = curve_data()
     weights64 = initial_weights([(1, 3), (3, 1)], np.float64)
     ratios, base = epoch_side_by_side(implementations(lambda: regression_numpy(Xc, Yc, weights64),
                                                       lambda: regression_ours(Xc, Yc, weights64),
                                                       lambda: regression_torch(Xc, Yc, weights64)),
-                                      len(Xc), 1, args.rounds)
+                                      len(Xc), 1, args.rounds, args.slices)
     rows.append(("1-3-1 net, single-sample SGD, per step (float64)", ratios, f"{base / len(Xc) * 1e6:.1f} µs"))
     ratios, base = side_by_side(implementations(chain_numpy, chain_ours, chain_torch), args.rounds)
     rows.append((f"chain of {CHAIN} elementwise ops on (4,4), forward+backward, per op", ratios,
