@@ -8,7 +8,7 @@ not an epoch.
 Single-threaded; OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are unset in this process only
 (they slow current numpy), and the BLAS kernel in use is printed.
 
-    make bench            (or: python benchmarks/bench_nets.py [--rounds 5] [--quick])
+    make bench            (or: python benchmarks/bench_nets.py [--rounds 5] [--slices 10] [--quick])
 """
 import sys
 
