@@ -27,6 +27,21 @@ class Distribution:
         raise NotImplementedError
 
 
+class _LogRange(Distribution):
+    """A distribution on [low, high] drawn on a log scale, which needs 0 < low ≤ high."""
+    log = True
+
+    def __post_init__(self):
+        if not 0 < self.low <= self.high:
+            raise ValueError(f"{type(self).__name__} needs 0 < low ≤ high, got ({self.low}, {self.high})")
+
+
+def _exp_of_uniform(rng, low, high):
+    """e^U with U uniform on [ln low, ln high): as likely in each decade as in the next.
+    e^(ln x) can round just past x, so callers clamp the result to their range."""
+    return math.exp(rng.uniform(math.log(low), math.log(high)))
+
+
 @dataclass(frozen=True)
 class uniform(Distribution):  # noqa: N801 - named like the course's and scipy's distributions
     """U(low, high)."""
@@ -38,19 +53,13 @@ class uniform(Distribution):  # noqa: N801 - named like the course's and scipy's
 
 
 @dataclass(frozen=True)
-class loguniform(Distribution):  # noqa: N801
+class loguniform(_LogRange):  # noqa: N801
     """ln X ~ U(ln low, ln high): as likely between 0.001 and 0.01 as between 0.1 and 1 (learning rates)."""
     low: float
     high: float
-    log = True
-
-    def __post_init__(self):
-        if not 0 < self.low <= self.high:
-            raise ValueError(f"loguniform needs 0 < low ≤ high, got ({self.low}, {self.high})")
 
     def sample(self, rng):
-        value = math.exp(rng.uniform(math.log(self.low), math.log(self.high)))
-        return float(min(max(value, self.low), self.high))      # exp(ln x) can round just past x
+        return float(min(max(_exp_of_uniform(rng, self.low, self.high), self.low), self.high))
 
 
 @dataclass(frozen=True)
@@ -87,20 +96,14 @@ class randint(Distribution):  # noqa: N801
 
 
 @dataclass(frozen=True)
-class log_randint(Distribution):  # noqa: N801
+class log_randint(_LogRange):  # noqa: N801
     """An integer in [low, high] with ln X ~ U(ln low, ln high + 1) (the course's hidden units, 50…2000)."""
     low: int
     high: int
-    log = True
-
-    def __post_init__(self):
-        if not 0 < self.low <= self.high:
-            raise ValueError(f"log_randint needs 0 < low ≤ high, got ({self.low}, {self.high})")
 
     def sample(self, rng):
         # Draw in [ln low, ln(high + 1)) and floor, so high is as reachable as low.
-        value = int(math.exp(rng.uniform(math.log(self.low), math.log(self.high + 1))))
-        return min(max(value, self.low), self.high)             # exp(ln x) can round just past x
+        return min(max(int(_exp_of_uniform(rng, self.low, self.high + 1)), self.low), self.high)
 
 
 # ---- results --------------------------------------------------------------------------------------------
