@@ -3,12 +3,10 @@
 Every function here is one graph node with a closed-form backward. Inputs may be
 Tensors or anything numpy takes; targets, labels and weights are never differentiated.
 """
-from .ops.activations import LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
-from .ops.elementwise import Abs, Add, Clip, Div, Exp, Log, Mul, Neg, Pow, Sqrt, Sub
-from .ops.linalg import Linear, MatMul
-from .ops.losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, MSELoss
-from .ops.reduce import Max, Mean, Min, Sum
-from .tensor import Tensor
+from .engine import Tensor
+from .ops import (Abs, Add, Affine, BinaryCrossEntropy, BinaryCrossEntropyWithLogits, Clip, CrossEntropy, Div, Exp,
+                  LeakyReLU, Log, LogSoftmax, Matmul, MseLoss, Mul, Neg, Pow, ReLU, Sigmoid, Softmax, Sqrt, Sub,
+                  Tanh, keepdims_of)
 
 
 def _array(x):
@@ -18,7 +16,7 @@ def _array(x):
 
 def linear(x, weight, bias=None):
     """The course's layer Z = X·W + B; dW = Xᵀ·dZ, dB = Σ_rows dZ, dX = dZ·Wᵀ."""
-    return Linear.apply(x, weight) if bias is None else Linear.apply(x, weight, bias)
+    return Affine.apply(x, weight) if bias is None else Affine.apply(x, weight, bias)
 
 
 def sigmoid(z):
@@ -53,17 +51,17 @@ def log_softmax(z, axis=-1):
 
 def mse_loss(pred, target, reduction="mean"):
     """Mean of (A − Y)² (PyTorch's convention; the course's training loss is half of it)."""
-    return MSELoss.apply(pred, target=_array(target), reduction=reduction)
+    return MseLoss.apply(pred, target=_array(target), reduction=reduction)
 
 
 def binary_cross_entropy(prob, target, weight=None, reduction="mean"):
     """−[Y ln A + (1 − Y) ln(1 − A)] on probabilities A (each log clamped at −100)."""
-    return BCELoss.apply(prob, target=_array(target), weight=_array(weight), reduction=reduction)
+    return BinaryCrossEntropy.apply(prob, target=_array(target), weight=_array(weight), reduction=reduction)
 
 
 def binary_cross_entropy_with_logits(logits, target, pos_weight=None, reduction="mean"):
     """The course's Logistic + BCE as one node: A = σ(Z), dZ = (A − Y)/m for the mean."""
-    return BCEWithLogitsLoss.apply(logits, target=_array(target), pos_weight=_array(pos_weight),
+    return BinaryCrossEntropyWithLogits.apply(logits, target=_array(target), pos_weight=_array(pos_weight),
                                    reduction=reduction)
 
 
@@ -73,7 +71,7 @@ def cross_entropy(logits, target, weight=None, reduction="mean"):
     `target` is class indices of shape (m,) or one-hot/probability rows of shape (m, n).
     With class `weight`, the mean divides by the samples' total weight Σ_i w[y_i].
     """
-    return CrossEntropyLoss.apply(logits, target=_array(target), weight=_array(weight), reduction=reduction)
+    return CrossEntropy.apply(logits, target=_array(target), weight=_array(weight), reduction=reduction)
 
 
 def add(a, b): return Add.apply(a, b)
@@ -82,18 +80,33 @@ def mul(a, b): return Mul.apply(a, b)
 def div(a, b): return Div.apply(a, b)
 def neg(a): return Neg.apply(a)
 def pow(a, b): return Pow.apply(a, b)  # noqa: A001 - the op's name
-def matmul(a, b): return MatMul.apply(a, b)
+def matmul(a, b): return Matmul.apply(a, b)
 def exp(a): return Exp.apply(a)
 def log(a): return Log.apply(a)
 def sqrt(a): return Sqrt.apply(a)
 def abs(a): return Abs.apply(a)  # noqa: A001 - the op's name
 def clip(a, lo=None, hi=None): return Clip.apply(a, lo=lo, hi=hi)
-def sum(a, axis=None, keepdims=False): return Sum.apply(a, axis=axis, keepdims=keepdims)  # noqa: A001
-def mean(a, axis=None, keepdims=False): return Mean.apply(a, axis=axis, keepdims=keepdims)
-def max(a, axis=None, keepdims=False): return Max.apply(a, axis=axis, keepdims=keepdims)  # noqa: A001
-def min(a, axis=None, keepdims=False): return Min.apply(a, axis=axis, keepdims=keepdims)  # noqa: A001
+
+
+def sum(a, axis=None, keepdims=False, *, keepdim=None):  # noqa: A001 - the op's name
+    return _tensor(a).sum(axis, keepdims_of(keepdims, keepdim))
+
+
+def mean(a, axis=None, keepdims=False, *, keepdim=None):
+    return _tensor(a).mean(axis, keepdims_of(keepdims, keepdim))
+
+
+def max(a, axis=None, keepdims=False, *, keepdim=None):  # noqa: A001
+    return _tensor(a).max(axis, keepdims_of(keepdims, keepdim))
+
+
+def min(a, axis=None, keepdims=False, *, keepdim=None):  # noqa: A001
+    return _tensor(a).min(axis, keepdims_of(keepdims, keepdim))
+
+
 def reshape(a, *shape): return _tensor(a).reshape(*shape)
-def transpose(a, *axes): return _tensor(a).transpose(*axes)
+def permute(a, *dims): return _tensor(a).permute(*dims)
+def transpose(a, dim0, dim1): return _tensor(a).transpose(dim0, dim1)
 
 
 def _tensor(x):

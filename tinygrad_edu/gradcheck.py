@@ -6,8 +6,8 @@ diff = ‖g − ĝ‖ / (‖g‖ + ‖ĝ‖): < 1e-7 correct, > 1e-2 wrong.
 """
 import numpy as np
 
-from .autograd import no_grad
-from .tensor import Tensor
+from .engine import no_grad
+from .engine import Tensor
 
 
 class GradcheckError(AssertionError):

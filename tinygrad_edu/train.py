@@ -4,8 +4,8 @@ import math
 
 import numpy as np
 
-from .autograd import no_grad
-from .tensor import Tensor
+from .engine import no_grad
+from .engine import Tensor
 
 
 class EarlyStopping:
@@ -88,7 +88,7 @@ class History:
 def evaluate(model, loss_fn, X, Y, metrics=()):
     """Loss and metrics of `model` on the whole of (X, Y), without recording a graph."""
     with no_grad():
-        output = model(Tensor._constant(np.asarray(X)))
+        output = model(Tensor._wrap(np.asarray(X)))
         result = {"loss": loss_fn(output, Y).item()}
     for name, metric in _named(metrics).items():
         result[name] = metric(np.asarray(Y), output.data)

@@ -13,7 +13,7 @@ from pathlib import Path
 import graphviz
 import numpy as np
 
-from .autograd import retain_grads
+from .engine import Tensor, backward_order, retain_grads
 
 _INSTALL_DOT = ("graphviz's `dot` program was not found on PATH; install it (Debian/Ubuntu: apt-get install "
                 "graphviz, macOS: brew install graphviz, conda: conda install graphviz). The DOT source is in "
@@ -228,20 +228,6 @@ def draw_module(model, example_input, **options):
     return draw_graph(out, names=names, clusters=clusters, **options)
 
 
-def _backward_order(root):
-    """Op-made tensors, each before its inputs (the order backward visits them)."""
-    order, expanded, stack = [], set(), [(root, False)]
-    while stack:
-        t, done = stack.pop()
-        if done:
-            order.append(t)
-        elif id(t) not in expanded:
-            expanded.add(id(t))
-            stack.append((t, True))
-            stack.extend((p, False) for p in t.parents if p.op is not None and id(p) not in expanded)
-    return order[::-1]
-
-
 def backward_steps(root, out_dir, format="svg", **options):
     """Page through backprop: write one drawing per step of root's backward pass.
 
@@ -249,7 +235,7 @@ def backward_steps(root, out_dir, format="svg", **options):
     backward has run: that op in red, and in red the inputs whose gradient it completed. This runs
     root.backward() (gradients accumulate in the leaves as usual). Returns the paths.
     """
-    order = _backward_order(root)
+    order = backward_order(root)
     for t in order:
         t.retain_grad()
     root.backward(retain_graph=True)
@@ -285,3 +271,11 @@ def backward_steps(root, out_dir, format="svg", **options):
             if id(t) in final:
                 t.grad = final[id(t)]
     return paths
+
+
+def _repr_svg_(tensor):
+    """Notebooks show a tensor as the drawing of the graph that made it."""
+    return draw_graph(tensor).pipe(format="svg", encoding="utf-8")
+
+
+Tensor._repr_svg_ = _repr_svg_

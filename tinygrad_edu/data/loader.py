@@ -4,7 +4,7 @@ import math
 import numpy as np
 
 from ..metrics import class_labels
-from ..tensor import Tensor
+from ..engine import Tensor
 
 
 def _array(x):
@@ -39,7 +39,7 @@ class DataLoader:
         order = self.rng.permutation(n) if self.shuffle else None
         for start in range(0, len(self) * size, size):
             rows = slice(start, start + size) if order is None else order[start:start + size]
-            yield Tensor._constant(self.X[rows]), Tensor._constant(self.Y[rows])
+            yield Tensor._wrap(self.X[rows]), Tensor._wrap(self.Y[rows])
 
 
 def _count(fraction, n, name):

@@ -2,8 +2,8 @@
 import numpy as np
 
 from .. import functional as F
-from ..autograd import get_default_dtype
-from ..tensor import Tensor
+from ..engine import get_default_dtype
+from ..engine import Tensor
 from .init import INITS
 from .module import Module
 

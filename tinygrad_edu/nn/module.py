@@ -1,7 +1,7 @@
 """Module: a container that finds its parameters and sub-modules by attribute assignment."""
 import numpy as np
 
-from ..tensor import Tensor
+from ..engine import Tensor
 
 
 class Module:

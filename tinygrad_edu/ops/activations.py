@@ -3,7 +3,7 @@ import functools
 
 import numpy as np
 
-from ..autograd import Function
+from ..engine import Function
 
 
 def exp_neg_abs(z):
@@ -45,7 +45,7 @@ def log_softmax(z, axis=-1):
 
 
 class Sigmoid(Function):
-    formula = "dZ = dA ⊙ A ⊙ (1 − A)"
+    formula = "A = σ(Z) · dZ = dA ⊙ A ⊙ (1 − A)"
 
     def forward(ctx, z):
         a = stable_sigmoid(z)
@@ -58,7 +58,7 @@ class Sigmoid(Function):
 
 
 class Tanh(Function):
-    formula = "dZ = dA ⊙ (1 − A²)"
+    formula = "A = tanh(Z) · dZ = dA ⊙ (1 − A²)"
 
     def forward(ctx, z):
         a = np.tanh(z)
@@ -71,8 +71,7 @@ class Tanh(Function):
 
 
 class ReLU(Function):
-    op_name = "relu"
-    formula = "dZ = dA ⊙ 1[Z > 0]"
+    formula = "A = max(0, Z) · dZ = dA ⊙ 1[Z > 0]"
 
     def forward(ctx, z):
         a = np.maximum(z, 0)
@@ -85,8 +84,7 @@ class ReLU(Function):
 
 
 class LeakyReLU(Function):
-    op_name = "leaky_relu"
-    formula = "dZ = dA where Z > 0, slope ⊙ dA elsewhere"
+    formula = "A = Z where Z > 0, slope·Z elsewhere · dZ = dA where Z > 0, slope·dA elsewhere"
 
     def forward(ctx, z, slope=0.01):
         positive = z > 0
@@ -100,7 +98,7 @@ class LeakyReLU(Function):
 
 
 class Softmax(Function):
-    formula = "dZ = A ⊙ (dA − Σ_j dA ⊙ A)"
+    formula = "A = softmax(Z) · dZ = A ⊙ (dA − Σ_j dA ⊙ A)"
 
     def forward(ctx, z, axis=-1):
         e = np.exp(shift_by_max(z, axis))
@@ -115,7 +113,7 @@ class Softmax(Function):
 
 
 class LogSoftmax(Function):
-    formula = "dZ = dA − softmax(Z) ⊙ Σ_j dA"
+    formula = "A = ln softmax(Z) · dZ = dA − softmax(Z) ⊙ Σ_j dA"
 
     def forward(ctx, z, axis=-1):
         out = log_softmax(z, axis)

@@ -1,40 +1,35 @@
-"""Elementwise arithmetic and math: Z = f(A) or Z = A ∘ B with numpy broadcasting."""
+"""Elementwise arithmetic and math: Z = f(A) or Z = A ∘ B, with numpy's broadcasting.
+
+A gradient here has Z's shape; where broadcasting stretched an input, the engine sums
+it back to that input's shape.
+"""
 import numpy as np
 
-from ..autograd import Function
-from ._broadcast import unbroadcast
+from ..engine import Function
 
 
 class Add(Function):
-    formula = "dA = dZ, dB = dZ"
+    formula = "Z = A + B · dA = dZ, dB = dZ"
 
     def forward(ctx, a, b):
-        ctx.shapes = a.shape, b.shape
         return a + b
 
     def backward(ctx, dz):
-        a_shape, b_shape = ctx.shapes
-        need_a, need_b = ctx.needs_input_grad
-        return (unbroadcast(dz, a_shape) if need_a else None,
-                unbroadcast(dz, b_shape) if need_b else None)
+        return dz, dz
 
 
 class Sub(Function):
-    formula = "dA = dZ, dB = −dZ"
+    formula = "Z = A − B · dA = dZ, dB = −dZ"
 
     def forward(ctx, a, b):
-        ctx.shapes = a.shape, b.shape
         return a - b
 
     def backward(ctx, dz):
-        a_shape, b_shape = ctx.shapes
-        need_a, need_b = ctx.needs_input_grad
-        return (unbroadcast(dz, a_shape) if need_a else None,
-                unbroadcast(-dz, b_shape) if need_b else None)
+        return dz, -dz
 
 
 class Mul(Function):
-    formula = "dA = dZ ⊙ B, dB = dZ ⊙ A"
+    formula = "Z = A ⊙ B · dA = dZ ⊙ B, dB = dZ ⊙ A"
 
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
@@ -42,28 +37,25 @@ class Mul(Function):
 
     def backward(ctx, dz):
         a, b = ctx.saved_tensors
-        need_a, need_b = ctx.needs_input_grad
-        return (unbroadcast(dz * b, a.shape) if need_a else None,
-                unbroadcast(dz * a, b.shape) if need_b else None)
+        return dz * b, dz * a
 
 
 class Div(Function):
-    formula = "dA = dZ / B, dB = −dZ ⊙ Z / B"
+    formula = "Z = A / B · dA = dZ / B, dB = −dZ ⊙ Z / B"
 
     def forward(ctx, a, b):
         z = a / b
-        ctx.save_for_backward(a, b, z)
+        ctx.save_for_backward(b, z)
         return z
 
     def backward(ctx, dz):
-        a, b, z = ctx.saved_tensors
-        need_a, need_b = ctx.needs_input_grad
-        return (unbroadcast(dz / b, a.shape) if need_a else None,
-                unbroadcast(-dz * z / b, b.shape) if need_b else None)
+        b, z = ctx.saved_tensors
+        da = dz / b
+        return da, -da * z
 
 
 class Neg(Function):
-    formula = "dA = −dZ"
+    formula = "Z = −A · dA = −dZ"
 
     def forward(ctx, a):
         return -a
@@ -73,22 +65,26 @@ class Neg(Function):
 
 
 class Pow(Function):
-    formula = "dA = dZ ⊙ B ⊙ A^(B−1), dB = dZ ⊙ Z ⊙ ln A"
+    formula = "Z = A^B · dA = dZ ⊙ B ⊙ A^(B−1), dB = dZ ⊙ Z ⊙ ln A"
 
     def forward(ctx, a, b):
-        z = a ** b
+        with np.errstate(divide="ignore", invalid="ignore"):     # 0 ** −1 is inf, as in PyTorch
+            z = a ** b
         ctx.save_for_backward(a, b, z)
         return z
 
     def backward(ctx, dz):
         a, b, z = ctx.saved_tensors
-        need_a, need_b = ctx.needs_input_grad
-        return (unbroadcast(dz * b * a ** (b - 1), a.shape) if need_a else None,
-                unbroadcast(dz * z * np.log(a), b.shape) if need_b else None)
+        # At the edges PyTorch's values, with no warnings: dA = 0 where B = 0 (A⁰ is 1 even at
+        # A = 0), and dB = 0 where A = 0 and B ≥ 0 (Z is 0 or 1 there, not Z·ln 0).
+        with np.errstate(divide="ignore", invalid="ignore"):
+            da = dz * np.where(b == 0, 0, b * a ** (b - 1))
+            db = dz * np.where((a == 0) & (b >= 0), 0, z * np.log(a))
+        return da, db
 
 
 class Exp(Function):
-    formula = "dA = dZ ⊙ Z"
+    formula = "Z = exp(A) · dA = dZ ⊙ Z"
 
     def forward(ctx, a):
         z = np.exp(a)
@@ -101,7 +97,7 @@ class Exp(Function):
 
 
 class Log(Function):
-    formula = "dA = dZ / A"
+    formula = "Z = ln A · dA = dZ / A"
 
     def forward(ctx, a):
         ctx.save_for_backward(a)
@@ -113,7 +109,7 @@ class Log(Function):
 
 
 class Sqrt(Function):
-    formula = "dA = dZ / (2Z)"
+    formula = "Z = √A · dA = dZ / (2Z)"
 
     def forward(ctx, a):
         z = np.sqrt(a)
@@ -122,11 +118,11 @@ class Sqrt(Function):
 
     def backward(ctx, dz):
         z, = ctx.saved_tensors
-        return dz / (z + z)
+        return dz / (2 * z)
 
 
 class Abs(Function):
-    formula = "dA = dZ ⊙ sign(A)"
+    formula = "Z = |A| · dA = dZ ⊙ sign(A)"
 
     def forward(ctx, a):
         ctx.save_for_backward(a)
@@ -138,11 +134,11 @@ class Abs(Function):
 
 
 class Clip(Function):
-    formula = "dA = dZ ⊙ 1[lo ≤ A ≤ hi]"
+    formula = "Z = clip(A, lo, hi) · dA = dZ ⊙ 1[lo ≤ A ≤ hi]"
 
     def forward(ctx, a, lo=None, hi=None):
         if lo is None and hi is None:
-            raise ValueError("clip needs lo, hi or both")
+            raise ValueError("needs lo, hi or both")
         inside = np.ones(a.shape, dtype=bool)
         if lo is not None:
             inside &= a >= lo

@@ -1,74 +1,62 @@
-"""Matrix products: Z = A @ B and the course's layer Z = X·W + B."""
+"""Matrix products: Z = A @ B, and the course's layer Z = X·W + B as one op."""
 import numpy as np
 
-from ..autograd import Function, ShapeError
-from ._broadcast import unbroadcast
+from ..engine import Function, ShapeError
 
 
-class MatMul(Function):
-    formula = "dA = dZ·Bᵀ, dB = Aᵀ·dZ"
+class Matmul(Function):
+    formula = "Z = A·B · dA = dZ·Bᵀ, dB = Aᵀ·dZ"
 
     def forward(ctx, a, b):
         if a.ndim == 0 or b.ndim == 0:
-            raise ShapeError(f"matmul: {a.shape} @ {b.shape}: @ needs at least 1-D operands; use * for scalars")
+            raise ShapeError("@ needs at least 1-D operands; use * for scalars")
         inner = b.shape[-2] if b.ndim > 1 else b.shape[0]
         if a.shape[-1] != inner:
-            raise ShapeError(f"matmul: {a.shape} @ {b.shape}: inner dimensions {a.shape[-1]} and {inner} differ")
+            raise ShapeError(f"inner dimensions {a.shape[-1]} and {inner} differ")
         ctx.save_for_backward(a, b)
         return a @ b
 
     def backward(ctx, dz):
         a, b = ctx.saved_tensors
-        # Treat a vector as a one-row (A) or one-column (B) matrix, as numpy's @ does.
-        a2 = a if a.ndim > 1 else a[np.newaxis, :]
-        b2 = b if b.ndim > 1 else b[:, np.newaxis]
-        if b.ndim == 1:
-            dz = dz[..., np.newaxis]
+        # numpy's @ reads a vector A as one row and a vector B as one column, then drops that axis.
+        if a.ndim == 1 and b.ndim == 1:
+            return dz * b, dz * a
         if a.ndim == 1:
-            dz = dz[..., np.newaxis, :]
-        need_a, need_b = ctx.needs_input_grad
-        da = db = None
-        if need_a:
-            da = unbroadcast(dz @ np.swapaxes(b2, -1, -2), a2.shape).reshape(a.shape)
-        if need_b:
-            db = unbroadcast(np.swapaxes(a2, -1, -2) @ dz, b2.shape).reshape(b.shape)
-        return da, db
+            row = dz[..., np.newaxis, :]
+            return (row @ b.mT)[..., 0, :], a[:, np.newaxis] @ row
+        if b.ndim == 1:
+            column = dz[..., np.newaxis]
+            return column @ b[np.newaxis, :], (a.mT @ column)[..., 0]
+        return dz @ b.mT, a.mT @ dz
 
 
-class Linear(Function):
-    formula = "dX = dZ·Wᵀ, dW = Xᵀ·dZ, dB = Σ_rows dZ"
+class Affine(Function):
+    """The course's layer, PyTorch's F.linear: one node, as `nn.Linear` draws it."""
+    op_name = "linear"
+    formula = "Z = X·W + B · dX = dZ·Wᵀ, dW = Xᵀ·dZ, dB = Σ_rows dZ"
 
     def forward(ctx, x, w, b=None):
         if w.ndim != 2:
-            raise ShapeError(f"linear: W must be 2-D (in_features, out_features), got shape {w.shape}")
+            raise ShapeError(f"W must be 2-D (in_features, out_features), got shape {w.shape}")
         if x.ndim == 0 or x.shape[-1] != w.shape[0]:
-            raise ShapeError(f"linear: X {x.shape} · W {w.shape}: X has {x.shape[-1] if x.ndim else 0} "
-                             f"features but W expects {w.shape[0]} (W is (in_features, out_features))")
-        if b is not None and b.shape != w.shape[1:] and b.shape != (1, w.shape[1]):
-            raise ShapeError(f"linear: B has shape {b.shape}, expected ({w.shape[1]},) or (1, {w.shape[1]}) "
-                             f"for W {w.shape}")
+            raise ShapeError(f"X has {x.shape[-1] if x.ndim else 0} features but W expects {w.shape[0]} "
+                             f"(W is (in_features, out_features))")
+        if b is not None and b.shape != (w.shape[1],) and b.shape != (1, w.shape[1]):
+            raise ShapeError(f"B has shape {b.shape}, expected ({w.shape[1]},) or (1, {w.shape[1]}) for W {w.shape}")
+        if x.dtype.kind == "f" and x.dtype != w.dtype:
+            raise TypeError(f"X is {x.dtype} but W is {w.dtype}: convert X (X.astype(np.{w.dtype})) or the "
+                            f"model (model.to(np.{x.dtype}))")
+        x = x.astype(w.dtype, copy=False)                  # integer data is read as W's dtype
         ctx.save_for_backward(x, w)
-        ctx.b_shape = None if b is None else b.shape
         z = x @ w
-        if b is None:
-            return z
-        if z.ndim < b.ndim:        # a single sample X (n_in,) with B (1, n_out): Z is (1, n_out)
-            return z + b
-        z += b
-        return z
+        return z if b is None else z + b
 
     def backward(ctx, dz):
         x, w = ctx.saved_tensors
-        need_x, need_w = ctx.needs_input_grad[:2]
-        dx = None
-        if need_x:
-            dx = dz @ w.T
-            if dx.shape != x.shape:
-                dx = dx.reshape(x.shape)
-        if x.ndim != 2:          # samples along several axes (or one sample): rows of X and dZ
-            x, dz = x.reshape(-1, w.shape[0]), dz.reshape(-1, w.shape[1])
-        dw = x.T @ dz if need_w else None
-        if ctx.b_shape is None:
+        # X is the data in the first layer: skip dX, the step's largest product, when nobody wants it.
+        dx = dz @ w.T if ctx.parents[0].requires_grad else None
+        # Samples may lie along several axes of X (or X may be one sample): dW sums over all of them.
+        dw = x.reshape(-1, w.shape[0]).T @ dz.reshape(-1, w.shape[1])
+        if len(ctx.parents) == 2:          # a layer without B
             return dx, dw
-        db = np.add.reduce(dz, axis=0, keepdims=len(ctx.b_shape) == 2) if ctx.needs_input_grad[2] else None
-        return dx, dw, db
+        return dx, dw, dz                  # dB = dZ, which the engine sums over the rows B was broadcast to

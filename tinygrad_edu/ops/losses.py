@@ -7,7 +7,7 @@ import functools
 
 import numpy as np
 
-from ..autograd import Function, ShapeError
+from ..engine import Function, ShapeError
 from .activations import exp_neg_abs, shift_by_max, stable_sigmoid
 
 _REDUCTIONS = ("mean", "sum", "none")
@@ -18,7 +18,7 @@ _LOG_FLOOR = float(np.exp(-100.0))
 def _start(ctx, reduction, count):
     """Check `reduction` and remember how to scale the upstream gradient."""
     if reduction not in _REDUCTIONS:
-        raise ValueError(f"{ctx.op_name}: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
+        raise ValueError(f"reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
     ctx.reduction, ctx.count = reduction, count
 
 
@@ -37,19 +37,18 @@ def _upstream(ctx, dloss):
     return dloss / ctx.count if ctx.reduction == "mean" else dloss
 
 
-def _same_shape(op, prediction, target):
+def _same_shape(prediction, target):
     if prediction.shape != target.shape:
-        raise ShapeError(f"{op}: prediction shape {prediction.shape} and target shape {target.shape} differ; "
+        raise ShapeError(f"prediction shape {prediction.shape} and target shape {target.shape} differ; "
                          f"reshape the target to {prediction.shape}")
 
 
-class MSELoss(Function):
-    op_name = "mse_loss"
-    formula = "dA = 2(A − Y)/m"
+class MseLoss(Function):
+    formula = "L = mean (A − Y)² · dA = 2(A − Y)/m"
 
     def forward(ctx, a, target, reduction="mean"):
         y = np.asarray(target, dtype=a.dtype)
-        _same_shape("mse_loss", a, y)
+        _same_shape(a, y)
         _start(ctx, reduction, a.size)
         diff = a - y
         ctx.save_for_backward(diff)
@@ -60,15 +59,14 @@ class MSELoss(Function):
         return (diff + diff) * _upstream(ctx, dloss)
 
 
-class BCELoss(Function):
-    op_name = "binary_cross_entropy"
-    formula = "dA = (A − Y) / (A ⊙ (1 − A))/m"
+class BinaryCrossEntropy(Function):
+    formula = "L = −mean[Y ln A + (1 − Y) ln(1 − A)] · dA = (A − Y) / (A ⊙ (1 − A)) / m"
 
     def forward(ctx, a, target, weight=None, reduction="mean"):
         y = np.asarray(target, dtype=a.dtype)
-        _same_shape("binary_cross_entropy", a, y)
+        _same_shape(a, y)
         if a.size and (a.min() < 0 or a.max() > 1):
-            raise ValueError(f"binary_cross_entropy: probabilities must lie in [0, 1], got values from "
+            raise ValueError(f"probabilities must lie in [0, 1], got values from "
                              f"{a.min():.4g} to {a.max():.4g}; for raw scores use binary_cross_entropy_with_logits")
         _start(ctx, reduction, a.size)
         w = None if weight is None else np.asarray(weight, dtype=a.dtype)
@@ -83,13 +81,12 @@ class BCELoss(Function):
         return da if w is None else w * da
 
 
-class BCEWithLogitsLoss(Function):
-    op_name = "binary_cross_entropy_with_logits"
-    formula = "dZ = (A − Y)/m, A = σ(Z)"
+class BinaryCrossEntropyWithLogits(Function):
+    formula = "A = σ(Z), L = −mean[Y ln A + (1 − Y) ln(1 − A)] · dZ = (A − Y)/m"
 
     def forward(ctx, z, target, pos_weight=None, reduction="mean"):
         y = np.asarray(target, dtype=z.dtype)
-        _same_shape("binary_cross_entropy_with_logits", z, y)
+        _same_shape(z, y)
         _start(ctx, reduction, z.size)
         a = stable_sigmoid(z)
         softplus_neg_z = np.log1p(exp_neg_abs(z)) + np.maximum(-z, 0)   # −ln A, exact for any Z
@@ -109,20 +106,19 @@ class BCEWithLogitsLoss(Function):
         return dz * _upstream(ctx, dloss)
 
 
-class CrossEntropyLoss(Function):
-    op_name = "cross_entropy"
-    formula = "dZ = (A − Y)/m, A = softmax(Z)"
+class CrossEntropy(Function):
+    formula = "A = softmax(Z), L = −mean Σ_j Y ln A · dZ = (A − Y)/m"
 
     def forward(ctx, z, target, weight=None, reduction="mean"):
         if z.ndim != 2:
-            raise ShapeError(f"cross_entropy: logits must be 2-D (m samples, n classes), got shape {z.shape}")
+            raise ShapeError(f"logits must be 2-D (m samples, n classes), got shape {z.shape}")
         m, n = z.shape
         target = np.asarray(target)
         y = _target_matrix(target, m, n, z.dtype)
         if weight is not None:
             weight = np.asarray(weight, dtype=z.dtype)
             if weight.shape != (n,):
-                raise ShapeError(f"cross_entropy: class weight must have shape ({n},), got {weight.shape}")
+                raise ShapeError(f"class weight must have shape ({n},), got {weight.shape}")
             y = y * weight
         # Each sample's weight s_i = Σ_j Y_ij: 1 for class indices without weights, where dZ = A − Y.
         rows = None if weight is None and target.ndim == 1 else y.sum(axis=1, keepdims=True)
@@ -165,14 +161,14 @@ def _target_matrix(target, m, n, dtype):
     """Y as an (m, n) matrix: class indices become one-hot rows, probabilities pass through."""
     if target.shape == (m,):
         if target.dtype.kind not in "iu":
-            raise TypeError(f"cross_entropy: a target of shape ({m},) holds class indices and must be integer, "
+            raise TypeError(f"a target of shape ({m},) holds class indices and must be integer, "
                             f"got {target.dtype}; use target.astype(int), or pass one-hot rows of shape ({m}, {n})")
         # Read as unsigned, a negative index is huge, so one maximum checks both ends.
         if m and np.maximum.reduce(target.view(_UNSIGNED[target.itemsize])) >= n:
             low, high = target.min(), target.max()
-            raise ValueError(f"cross_entropy: class index {low if low < 0 else high} is out of range for {n} classes")
+            raise ValueError(f"class index {low if low < 0 else high} is out of range for {n} classes")
         return _identity(n, dtype)[target]
     if target.shape == (m, n):
         return target.astype(dtype, copy=False)
-    raise ShapeError(f"cross_entropy: logits {(m, n)} need a target of shape ({m},) (class indices) "
+    raise ShapeError(f"logits {(m, n)} need a target of shape ({m},) (class indices) "
                      f"or ({m}, {n}) (one-hot or probabilities), got {target.shape}")

@@ -1,11 +1,12 @@
-"""Ops that move elements without changing them: reshape, transpose, indexing."""
+"""Ops that move elements without changing them: reshape, permute (transpose, .T), indexing."""
 import numpy as np
+from numpy.lib.array_utils import normalize_axis_tuple
 
-from ..autograd import Function
+from ..engine import Function
 
 
 class Reshape(Function):
-    formula = "dA = dZ reshaped to A's shape"
+    formula = "Z = A reshaped · dA = dZ reshaped back to A's shape"
 
     def forward(ctx, a, shape):
         ctx.shape = a.shape
@@ -15,12 +16,15 @@ class Reshape(Function):
         return dz.reshape(ctx.shape)
 
 
-class Transpose(Function):
-    formula = "dA = dZ with the axes put back"
+class Permute(Function):
+    formula = "Z = A with its axes reordered · dA = dZ with the axes put back"
 
-    def forward(ctx, a, axes=None):
-        ctx.inverse = None if axes is None else tuple(np.argsort(axes))
-        return a.transpose(axes)
+    def forward(ctx, a, dims):
+        if len(dims) != a.ndim:
+            raise ValueError(f"dims {tuple(dims)} must name each of the {a.ndim} axes once")
+        dims = normalize_axis_tuple(dims, a.ndim)          # negative axes count from the end
+        ctx.inverse = tuple(np.argsort(dims))
+        return a.transpose(dims)
 
     def backward(ctx, dz):
         return dz.transpose(ctx.inverse)
@@ -34,8 +38,7 @@ def _is_basic(index):
 
 
 class GetItem(Function):
-    op_name = "getitem"
-    formula = "dA = dZ scattered back to the picked positions (repeats add up)"
+    formula = "Z = A[index] · dA = dZ put back at the picked places (repeats add up)"
 
     def forward(ctx, a, index):
         ctx.index, ctx.shape = index, a.shape

@@ -5,7 +5,7 @@ learning rate. The course's own versions (15.2) differ only in where ε sits.
 """
 import numpy as np
 
-from ..tensor import Tensor
+from ..engine import Tensor
 
 
 class Optimizer:

@@ -16,7 +16,7 @@ except ImportError as error:  # hypothesis is the `test` extra
     raise ImportError("tinygrad_edu.testing needs hypothesis: pip install 'tinygrad_edu[test]'") from error
 
 from ..gradcheck import gradcheck
-from ..tensor import Tensor
+from ..engine import Tensor
 
 
 def shapes(min_dims=0, max_dims=3, min_side=1, max_side=5):

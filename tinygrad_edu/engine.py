@@ -1,0 +1,492 @@
+"""The autograd engine: Tensor, Function, the tape, and backward.
+
+Read it top to bottom:
+1. the graph's switches: no_grad, retain_grads, detect_anomaly, the default dtype;
+2. Tensor: a numpy array, its `.grad`, and the op that made it;
+3. Function: the base of every op. `Op.apply(*tensors)` runs the op's forward and, when a
+   gradient is wanted, records the call on the tape: the op keeps its inputs and its place;
+4. backward_order and Tensor.backward: the tape read backwards. Each op gets dZ, the
+   gradient of its output, and returns the gradients of its inputs; the engine does the
+   bookkeeping (summing over broadcast axes, checking shapes, adding into `.grad`).
+
+The ops themselves live in `ops/` and give Tensor its operators (`+`, `@`, `.sum()` ...)
+when the package loads; this module imports nothing from the rest of the package.
+"""
+import contextlib
+import itertools
+import math
+import re
+
+import numpy as np
+
+
+class ShapeError(ValueError):
+    """A tensor's shape does not fit an op; the message names the op and the shapes."""
+
+
+# ---- 1. the graph's switches ---------------------------------------------------------------------
+class _GraphState:
+    """What `Function.apply` records, and the dtype that Python floats become."""
+
+    def __init__(self):
+        self.enabled = True          # False inside no_grad()
+        self.retain_all = False      # True inside retain_grads()
+        self.anomaly = False         # True inside detect_anomaly()
+        self.default_dtype = np.dtype(np.float64)
+
+
+_graph = _GraphState()
+
+
+@contextlib.contextmanager
+def _switch(name, value):
+    previous = getattr(_graph, name)
+    setattr(_graph, name, value)
+    try:
+        yield
+    finally:
+        setattr(_graph, name, previous)
+
+
+def no_grad():
+    """Context (or decorator) in which ops record nothing and results never require grad."""
+    return _switch("enabled", False)
+
+
+def enable_grad():
+    """Context (or decorator) that turns recording back on inside a `no_grad()` block."""
+    return _switch("enabled", True)
+
+
+def is_grad_enabled():
+    return _graph.enabled
+
+
+def retain_grads():
+    """Context in which every tensor created keeps its `.grad` after backward (for teaching and drawing)."""
+    return _switch("retain_all", True)
+
+
+def detect_anomaly():
+    """Context in which an op raises at once when its forward or backward makes a NaN or inf."""
+    return _switch("anomaly", True)
+
+
+def set_default_dtype(dtype):
+    """The floating dtype that Python floats, and integers promoted to floats, become (float64 or float32)."""
+    dtype = np.dtype(dtype)
+    if dtype.kind != "f":
+        raise TypeError(f"set_default_dtype: a floating dtype is needed, got {dtype}")
+    _graph.default_dtype = dtype
+
+
+def get_default_dtype():
+    return _graph.default_dtype
+
+
+# ---- 2. Tensor -------------------------------------------------------------------------------------
+class Tensor:
+    """An ndarray plus what autodiff needs: `.grad`, `.requires_grad` and the op that made it.
+
+    `Tensor(data)` copies `data` (like `torch.tensor`); Python floats take the default
+    dtype (float64), numpy arrays keep theirs, and only floating tensors can require grad.
+    """
+    __slots__ = ("data", "grad", "requires_grad", "name", "_ctx", "_retain", "__weakref__")
+    # Make numpy hand `ndarray + Tensor` to Tensor.__radd__ instead of looping over elements.
+    __array_ufunc__ = None
+
+    def __init__(self, data, requires_grad=False, dtype=None, name=None):
+        if isinstance(data, Tensor):
+            data = data.data
+        array = _to_array(data, dtype)
+        if array is data:
+            array = array.copy()
+        if requires_grad and array.dtype.kind != "f":
+            raise TypeError(f"Tensor: only floating-point tensors can require grad, got {array.dtype}; "
+                            f"pass float data or dtype=np.float64")
+        self.data = array
+        self.grad = None
+        self.requires_grad = bool(requires_grad)
+        self.name = name
+        self._ctx = None             # the op call that made this tensor (None for a leaf)
+        self._retain = _graph.retain_all
+
+    @classmethod
+    def _wrap(cls, array):
+        """A tensor around an array the library made: no copy, no grad, no op."""
+        t = cls.__new__(cls)
+        t.data, t.grad, t.requires_grad, t.name, t._ctx, t._retain = array, None, False, None, None, False
+        return t
+
+    # ---- what it is ---------------------------------------------------------------------------------
+    shape = property(lambda self: self.data.shape)
+    ndim = property(lambda self: self.data.ndim)
+    size = property(lambda self: self.data.size)
+    dtype = property(lambda self: self.data.dtype)
+
+    @property
+    def is_leaf(self):
+        return self._ctx is None
+
+    @property
+    def op(self):
+        """Name of the op that made this tensor (None for a leaf)."""
+        return None if self._ctx is None else self._ctx.op_name
+
+    @property
+    def parents(self):
+        """The input tensors of the op that made this tensor (empty for a leaf)."""
+        return () if self._ctx is None else self._ctx.parents
+
+    @property
+    def formula(self):
+        """The forward and backward rule of the op that made this tensor, in the course's notation."""
+        return None if self._ctx is None else self._ctx.formula
+
+    def numpy(self):
+        return self.data
+
+    def item(self):
+        if self.data.size != 1:
+            raise ValueError(f"item: only a one-element tensor has an item, this one has shape {self.shape}")
+        return self.data.item()
+
+    def tolist(self):
+        return self.data.tolist()
+
+    def detach(self):
+        """The same data, cut from the graph."""
+        return Tensor._wrap(self.data)
+
+    def __len__(self):
+        if self.data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return len(self.data)
+
+    def __array__(self, dtype=None, copy=None):
+        return self.data if dtype is None else self.data.astype(dtype)
+
+    def __bool__(self):
+        return bool(self.data)
+
+    __hash__ = object.__hash__       # `==` makes a tensor of comparisons, so hash by identity
+
+    def __repr__(self):
+        values = np.array2string(self.data, precision=4, threshold=20, separator=", ", prefix="Tensor(")
+        parts = [values, f"shape={self.shape}", f"dtype={self.dtype}"]
+        if self.op is not None:
+            parts.append(f"op={self.op}")
+        if self.requires_grad:
+            parts.append("requires_grad=True")
+        if self.name is not None:
+            parts.append(f"name={self.name!r}")
+        return f"Tensor({', '.join(parts)})"
+
+    # ---- gradients ----------------------------------------------------------------------------------
+    def retain_grad(self):
+        """Keep this non-leaf tensor's `.grad` after backward (leaves always keep theirs)."""
+        if not self.requires_grad:
+            raise RuntimeError("retain_grad: this tensor does not require grad, so it gets no gradient")
+        self._retain = True
+        return self
+
+    def zero_grad(self):
+        self.grad = None
+
+    def backward(self, grad=None, retain_graph=False):
+        """Add d(self)/d(leaf) into `.grad` of every leaf that requires grad.
+
+        The tape read backwards: each op in `backward_order(self)` gets dZ, the gradient of
+        its output summed over every op that used it, and turns it into the gradients of its
+        inputs. Without `retain_graph` each op drops what its forward saved once it has run.
+        """
+        if not self.requires_grad:
+            raise RuntimeError("backward: this tensor does not require grad; create its inputs with "
+                               "requires_grad=True (and not inside no_grad())")
+        seed = self._seed(grad)
+        if self._ctx is None:
+            _accumulate(self, seed, fresh=False)
+            return
+        pending = {self: seed}       # dZ of each tensor still to run, summed over its consumers
+        for node in backward_order(self):
+            dz = pending.pop(node, None)
+            ctx = node._ctx
+            if dz is None:           # no gradient reached this op
+                continue
+            if node._retain:
+                _accumulate(node, dz, fresh=False)
+            grads = ctx._input_grads(dz, retain_graph)
+            for index, (parent, g) in enumerate(zip(ctx.parents, grads)):
+                if g is None or not parent.requires_grad:
+                    continue
+                g = _fit(ctx, index, g, dz)
+                if parent._ctx is None:
+                    _accumulate(parent, g, fresh=_made_for_one_input(g, dz, grads))
+                elif parent in pending:
+                    pending[parent] = pending[parent] + g
+                else:
+                    pending[parent] = g
+
+    def _seed(self, grad):
+        """dZ of the root: 1 for a one-element tensor, else the given array."""
+        if grad is None:
+            if self.data.size != 1:
+                raise ValueError(f"backward: grad can be implied only for a one-element tensor, this one has "
+                                 f"shape {self.shape}; pass backward(grad) with an array of that shape")
+            return np.ones(self.data.shape, dtype=self.data.dtype)
+        seed = np.asarray(grad.data if isinstance(grad, Tensor) else grad, dtype=self.data.dtype)
+        if seed.shape != self.shape:
+            raise ValueError(f"backward: grad has shape {seed.shape} but the tensor has shape {self.shape}")
+        return seed
+
+
+def _to_array(data, dtype=None):
+    """numpy array of `data`; Python floats take the default dtype, numpy arrays keep theirs."""
+    if dtype is not None:
+        array = np.asarray(data, dtype=dtype)
+    else:
+        array = np.asarray(data)
+        if array.dtype == np.float64 and not isinstance(data, (np.ndarray, np.generic)):
+            array = array.astype(_graph.default_dtype, copy=False)
+    if array.dtype.kind not in "fiub":
+        raise TypeError(f"Tensor: unsupported dtype {array.dtype}; use numbers (float, int or bool data)")
+    return array
+
+
+# ---- 3. Function: an op, and the record of one call --------------------------------------------------
+class Function:
+    """Base class of every op; an instance (`ctx`) is the record of one call.
+
+    Subclass it with `forward(ctx, *arrays, **params)` (numpy in, numpy out) and
+    `backward(ctx, dZ)` (one gradient per input, or None), set `formula`, and call
+    `MyOp.apply(*tensors, **params)`. Positional inputs are the differentiable ones (Tensors,
+    or numbers and arrays, which become constants); keyword params are settings such as an
+    axis or a target, never differentiated. A gradient may have dZ's broadcast shape: the
+    engine sums it back to its input's shape. Keep what backward needs with
+    `ctx.save_for_backward(...)`: that is what backward frees (unless `retain_graph=True`).
+    """
+    __slots__ = ("parents", "tape_index", "saved_tensors", "__dict__")
+    formula = ""
+    op_name = "function"
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "op_name" not in cls.__dict__:
+            cls.op_name = _snake_case(cls.__name__)
+
+    def save_for_backward(self, *arrays):
+        self.saved_tensors = arrays
+
+    @property
+    def needs_input_grad(self):
+        """One bool per input: does it want a gradient? (An op may skip work for the others.)"""
+        return tuple(t.requires_grad for t in self.parents)
+
+    def forward(ctx, *arrays, **params):
+        raise NotImplementedError(f"{type(ctx).__name__} must define forward(ctx, *arrays)")
+
+    def backward(ctx, dz):
+        raise NotImplementedError(f"{type(ctx).__name__} must define backward(ctx, dz)")
+
+    @classmethod
+    def apply(cls, *inputs, **params):
+        """Run the op on `inputs`; record the call on the tape when an input requires grad."""
+        parents = _as_tensors(inputs)
+        ctx = cls()
+        ctx.saved_tensors = ()
+        try:
+            data = cls.forward(ctx, *[t.data for t in parents], **params)
+        except (ValueError, TypeError) as error:
+            raise _same_kind(error, f"{cls.op_name}: {_describe(parents)}: {error}") from error
+        if type(data) is not np.ndarray:
+            data = np.asarray(data)
+        if data.dtype.kind == "f" and data.dtype != _graph.default_dtype and _no_float_tensor(inputs):
+            data = data.astype(_graph.default_dtype)       # int → float gives the default float dtype
+        if _graph.anomaly:
+            _check_forward(cls.op_name, data, parents)
+        out = Tensor._wrap(data)
+        out._retain = _graph.retain_all
+        if _graph.enabled:
+            for t in parents:
+                if t.requires_grad:
+                    ctx.parents = parents
+                    ctx.tape_index = next(_tape)
+                    out.requires_grad = True
+                    out._ctx = ctx
+                    break
+        return out
+
+    def _input_grads(ctx, dz, retain_graph):
+        """Run this call's backward on dZ: a tuple with one gradient (or None) per input."""
+        if ctx.saved_tensors is None:
+            raise RuntimeError(f"backward: the graph through {ctx.op_name} was already freed by an earlier "
+                               f"backward; pass retain_graph=True to the first backward to go through it twice")
+        grads = type(ctx).backward(ctx, dz)
+        if not retain_graph:
+            ctx.saved_tensors = None             # free what forward saved, now that it has been used
+        if type(grads) is not tuple:
+            grads = tuple(grads) if type(grads) is list else (grads,)
+        if len(grads) != len(ctx.parents):
+            raise RuntimeError(f"backward of {ctx.op_name} returned {len(grads)} gradients for "
+                               f"{len(ctx.parents)} inputs")
+        return grads
+
+
+_tape = itertools.count()        # each recorded call takes the next place on the tape
+
+
+def _snake_case(name):
+    """`MyReLU` → `my_relu`, `HTTPThing` → `http_thing`: a word starts at a capital followed by a small letter."""
+    return re.sub(r"(?<=[^_])(?=[A-Z][a-z])", "_", name).lower()
+
+
+def _as_tensors(inputs):
+    """The op's inputs as Tensors: numbers and arrays among them become constants."""
+    for x in inputs:
+        if not isinstance(x, Tensor):
+            break
+    else:
+        return inputs
+    beside = next((x.data.dtype for x in inputs if isinstance(x, Tensor)), None)
+    return tuple(x if isinstance(x, Tensor) else _constant(x, beside) for x in inputs)
+
+
+def _constant(x, beside):
+    """A constant input. A Python number takes the dtype of the tensor beside it, so it never
+    changes a tensor's dtype (`float32 * 2.0` stays float32, `int32 + 1` stays int32); a float
+    beside an integer tensor takes the default float dtype."""
+    if type(x) is float or type(x) is int:
+        if beside is not None and (beside.kind == "f" or beside.kind in "iu" and type(x) is int):
+            return _number(x, beside)
+        if type(x) is float:
+            return _number(x, _graph.default_dtype)
+    return Tensor._wrap(_to_array(x))
+
+
+_numbers = {}
+
+
+def _number(value, dtype):
+    """The constant of a Python number: one shared read-only tensor per value and dtype, so that
+    `loss / 2` in a training loop, or `y * 1.0` in a chain of 100,000 ops, makes no new array."""
+    key = (value, math.copysign(1.0, value), dtype)        # the sign tells 0.0 from -0.0
+    constant = _numbers.get(key)
+    if constant is None:
+        if len(_numbers) >= 1024:
+            _numbers.clear()
+        array = np.array(value, dtype=dtype)
+        array.flags.writeable = False
+        constant = _numbers[key] = Tensor._wrap(array)
+    return constant
+
+
+def _no_float_tensor(inputs):
+    return not any(isinstance(x, Tensor) and x.data.dtype.kind == "f" for x in inputs)
+
+
+def _describe(tensors):
+    shapes = ", ".join(f"{tuple(t.shape)} {t.data.dtype}" for t in tensors)
+    return f"input{'s' if len(tensors) != 1 else ''} {shapes}"
+
+
+def _same_kind(error, message):
+    """An error of the same kind with a new message (numpy's AxisError stays an AxisError,
+    an IndexError as well as a ValueError)."""
+    for kind in (ShapeError, np.exceptions.AxisError, ValueError, TypeError):
+        if isinstance(error, kind):
+            return kind(message)
+
+
+def _check_forward(op_name, data, parents):
+    """detect_anomaly: blame an input that came in non-finite, else the op that made a NaN/inf."""
+    if data.dtype.kind != "f" or np.isfinite(data).all():
+        return
+    for index, t in enumerate(parents):
+        if t.data.dtype.kind == "f" and not np.isfinite(t.data).all():
+            who = repr(t.name) if t.name else f"{index} of shape {t.shape}"
+            raise RuntimeError(f"detect_anomaly: input {who} of {op_name} already held {_bad(t.data)} when it "
+                               f"came in; {op_name} did not make it")
+    raise RuntimeError(f"detect_anomaly: forward of {op_name} produced {_bad(data)} (with {_describe(parents)})")
+
+
+def _bad(array):
+    return "NaN" if np.isnan(array).any() else "inf"
+
+
+# ---- 4. backward: the tape read backwards -------------------------------------------------------------
+def backward_order(root):
+    """The tensors made by ops that `root` depends on, newest first: the tape read backwards.
+
+    This is the order `backward` runs their ops in. An op is recorded after the ops that
+    made its inputs, so each tensor comes before its inputs: by the time its op runs, every
+    op that used it has passed its gradient back, and its dZ is complete.
+    """
+    found, seen, stack = [], set(), [root]
+    while stack:
+        t = stack.pop()
+        if t._ctx is not None and t not in seen:
+            seen.add(t)
+            found.append(t)
+            stack.extend(t._ctx.parents)
+    found.sort(key=_tape_index, reverse=True)
+    return found
+
+
+def _tape_index(t):
+    return t._ctx.tape_index
+
+
+def _fit(ctx, index, g, dz):
+    """The gradient an op returned for input `index`, as an array of that input's shape and dtype.
+
+    A gradient of the broadcast shape is summed back (if Z = A + B stretched B from (1, n) to
+    (m, n), then dB = Σ_rows dZ); one in dZ's dtype is cast back to the input's (numpy promoted
+    the input in forward). Anything else is the op's mistake, and an error that names it.
+    """
+    parent = ctx.parents[index]
+    if type(g) is not np.ndarray:                  # numbers, lists and numpy's 0-d scalars
+        g = np.asarray(g, dtype=None if isinstance(g, np.generic) else parent.data.dtype)
+    if g.shape != parent.data.shape:
+        summed = _sum_to_shape(g, parent.data.shape)
+        if summed is None:
+            raise _wrong_gradient(ctx, index, g)
+        g = summed
+    if g.dtype != parent.data.dtype:
+        if g.dtype != dz.dtype or parent.data.dtype.kind != "f":
+            raise _wrong_gradient(ctx, index, g)
+        g = g.astype(parent.data.dtype)
+    if _graph.anomaly and not np.isfinite(g).all():
+        raise RuntimeError(f"detect_anomaly: backward of {ctx.op_name} produced {_bad(g)} for input {index} "
+                           f"(with {_describe(ctx.parents)})")
+    return g
+
+
+def _sum_to_shape(g, shape):
+    """g summed over the axes that broadcasting added or stretched to reach `shape`
+    (None when g is not of a shape that `shape` broadcasts to)."""
+    extra = g.ndim - len(shape)
+    if extra < 0 or any(n != 1 and n != m for n, m in zip(shape, g.shape[extra:])):
+        return None
+    axes = tuple(range(extra)) + tuple(extra + i for i, n in enumerate(shape) if n == 1)
+    return g.sum(axis=axes, keepdims=True).reshape(shape)
+
+
+def _wrong_gradient(ctx, index, g):
+    parent = ctx.parents[index]
+    return RuntimeError(f"backward of {ctx.op_name} returned a gradient of shape {g.shape} and dtype {g.dtype} "
+                        f"for input {index}, which has shape {parent.shape} and dtype {parent.dtype}")
+
+
+def _made_for_one_input(g, dz, grads):
+    """True when the op made g for this one input: not dZ passed on, not a view of another
+    array, not handed to two inputs. Only such a gradient may become a leaf's `.grad` without
+    a copy; anything else is copied, so no two `.grad` arrays ever share memory."""
+    return g is not dz and g.base is None and sum(h is g for h in grads) <= 1
+
+
+def _accumulate(tensor, g, fresh):
+    """Add g into `tensor.grad` (the first gradient is kept as it is when `fresh`, else copied)."""
+    if tensor.grad is None:
+        tensor.grad = g if fresh else g.copy()
+    else:
+        tensor.grad += g
