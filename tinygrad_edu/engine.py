@@ -16,6 +16,7 @@ import contextlib
 import itertools
 import math
 import re
+from operator import attrgetter
 
 import numpy as np
 
@@ -27,6 +28,7 @@ class ShapeError(ValueError):
 # ---- 1. the graph's switches ---------------------------------------------------------------------
 class _GraphState:
     """What `Function.apply` records, and the dtype that Python floats become."""
+    __slots__ = ("enabled", "retain_all", "anomaly", "default_dtype")
 
     def __init__(self):
         self.enabled = True          # False inside no_grad()
@@ -210,16 +212,17 @@ class Tensor:
         pending = {self: seed}       # dZ of each tensor still to run, summed over its consumers
         for node in backward_order(self):
             dz = pending.pop(node, None)
-            ctx = node._ctx
             if dz is None:           # no gradient reached this op
                 continue
             if node._retain:
                 _accumulate(node, dz, fresh=False)
+            ctx = node._ctx
             grads = ctx._input_grads(dz, retain_graph)
-            for index, (parent, g) in enumerate(zip(ctx.parents, grads)):
+            for parent, g in zip(ctx.parents, grads):
                 if g is None or not parent.requires_grad:
                     continue
-                g = _fit(ctx, index, g, dz)
+                if type(g) is not np.ndarray or g.shape != parent.data.shape or g.dtype != parent.data.dtype:
+                    g = _fit(ctx, parent, g, dz)
                 if parent._ctx is None:
                     _accumulate(parent, g, fresh=_made_for_one_input(g, dz, grads))
                 elif parent in pending:
@@ -233,7 +236,7 @@ class Tensor:
             if self.data.size != 1:
                 raise ValueError(f"backward: grad can be implied only for a one-element tensor, this one has "
                                  f"shape {self.shape}; pass backward(grad) with an array of that shape")
-            return np.ones(self.data.shape, dtype=self.data.dtype)
+            return np.array(1, dtype=self.data.dtype).reshape(self.data.shape)
         seed = np.asarray(grad.data if isinstance(grad, Tensor) else grad, dtype=self.data.dtype)
         if seed.shape != self.shape:
             raise ValueError(f"backward: grad has shape {seed.shape} but the tensor has shape {self.shape}")
@@ -265,7 +268,9 @@ class Function:
     engine sums it back to its input's shape. Keep what backward needs with
     `ctx.save_for_backward(...)`: that is what backward frees (unless `retain_graph=True`).
     """
-    __slots__ = ("parents", "tape_index", "saved_tensors", "__dict__")
+    # parents: the input tensors; needs_input_grad: one bool per input, does it want a gradient
+    # (an op may skip the work for the others); tape_index: the call's place on the tape.
+    __slots__ = ("parents", "needs_input_grad", "tape_index", "saved_tensors", "__dict__")
     formula = ""
     op_name = "function"
 
@@ -277,11 +282,6 @@ class Function:
     def save_for_backward(self, *arrays):
         self.saved_tensors = arrays
 
-    @property
-    def needs_input_grad(self):
-        """One bool per input: does it want a gradient? (An op may skip work for the others.)"""
-        return tuple(t.requires_grad for t in self.parents)
-
     def forward(ctx, *arrays, **params):
         raise NotImplementedError(f"{type(ctx).__name__} must define forward(ctx, *arrays)")
 
@@ -291,29 +291,33 @@ class Function:
     @classmethod
     def apply(cls, *inputs, **params):
         """Run the op on `inputs`; record the call on the tape when an input requires grad."""
-        parents = _as_tensors(inputs)
+        parents = inputs
+        for x in inputs:
+            if not isinstance(x, Tensor):
+                parents = _as_tensors(inputs)         # numbers and arrays become constants
+                break
+        needs_input_grad = tuple(map(_requires_grad, parents))
+        recording = _graph.enabled and True in needs_input_grad
         ctx = cls()
         ctx.saved_tensors = ()
         try:
-            data = cls.forward(ctx, *[t.data for t in parents], **params)
+            data = cls.forward(ctx, *map(_data, parents), **params)
         except (ValueError, TypeError) as error:
             raise _same_kind(error, f"{cls.op_name}: {_describe(parents)}: {error}") from error
         if type(data) is not np.ndarray:
             data = np.asarray(data)
-        if data.dtype.kind == "f" and data.dtype != _graph.default_dtype and _no_float_tensor(inputs):
-            data = data.astype(_graph.default_dtype)       # int → float gives the default float dtype
         if _graph.anomaly:
             _check_forward(cls.op_name, data, parents)
-        out = Tensor._wrap(data)
-        out._retain = _graph.retain_all
-        if _graph.enabled:
-            for t in parents:
-                if t.requires_grad:
-                    ctx.parents = parents
-                    ctx.tape_index = next(_tape)
-                    out.requires_grad = True
-                    out._ctx = ctx
-                    break
+        if not recording and data.dtype.kind == "f" and _no_float_tensor(inputs):
+            data = data.astype(_graph.default_dtype, copy=False)   # int → float gives the default float dtype
+        out = Tensor.__new__(Tensor)
+        out.data, out.grad, out.name, out._retain = data, None, None, _graph.retain_all
+        if recording:
+            ctx.parents, ctx.needs_input_grad = parents, needs_input_grad
+            ctx.tape_index = next(_tape)
+            out.requires_grad, out._ctx = True, ctx
+        else:
+            out.requires_grad, out._ctx = False, None
         return out
 
     def _input_grads(ctx, dz, retain_graph):
@@ -329,10 +333,13 @@ class Function:
         if len(grads) != len(ctx.parents):
             raise RuntimeError(f"backward of {ctx.op_name} returned {len(grads)} gradients for "
                                f"{len(ctx.parents)} inputs")
+        if _graph.anomaly:
+            _check_backward(ctx, grads)
         return grads
 
 
 _tape = itertools.count()        # each recorded call takes the next place on the tape
+_data, _requires_grad = attrgetter("data"), attrgetter("requires_grad")
 
 
 def _snake_case(name):
@@ -342,11 +349,6 @@ def _snake_case(name):
 
 def _as_tensors(inputs):
     """The op's inputs as Tensors: numbers and arrays among them become constants."""
-    for x in inputs:
-        if not isinstance(x, Tensor):
-            break
-    else:
-        return inputs
     beside = next((x.data.dtype for x in inputs if isinstance(x, Tensor)), None)
     return tuple(x if isinstance(x, Tensor) else _constant(x, beside) for x in inputs)
 
@@ -409,6 +411,14 @@ def _check_forward(op_name, data, parents):
     raise RuntimeError(f"detect_anomaly: forward of {op_name} produced {_bad(data)} (with {_describe(parents)})")
 
 
+def _check_backward(ctx, grads):
+    """detect_anomaly: name the op whose backward made a NaN/inf."""
+    for index, g in enumerate(grads):
+        if g is not None and not np.isfinite(g).all():
+            raise RuntimeError(f"detect_anomaly: backward of {ctx.op_name} produced {_bad(np.asarray(g))} for "
+                               f"input {index} (with {_describe(ctx.parents)})")
+
+
 def _bad(array):
     return "NaN" if np.isnan(array).any() else "inf"
 
@@ -428,36 +438,28 @@ def backward_order(root):
             seen.add(t)
             found.append(t)
             stack.extend(t._ctx.parents)
-    found.sort(key=_tape_index, reverse=True)
+    found.sort(key=attrgetter("_ctx.tape_index"), reverse=True)
     return found
 
 
-def _tape_index(t):
-    return t._ctx.tape_index
-
-
-def _fit(ctx, index, g, dz):
-    """The gradient an op returned for input `index`, as an array of that input's shape and dtype.
+def _fit(ctx, parent, g, dz):
+    """A gradient an op returned that is not yet an array of its input's shape and dtype, made one.
 
     A gradient of the broadcast shape is summed back (if Z = A + B stretched B from (1, n) to
     (m, n), then dB = Σ_rows dZ); one in dZ's dtype is cast back to the input's (numpy promoted
     the input in forward). Anything else is the op's mistake, and an error that names it.
     """
-    parent = ctx.parents[index]
     if type(g) is not np.ndarray:                  # numbers, lists and numpy's 0-d scalars
         g = np.asarray(g, dtype=None if isinstance(g, np.generic) else parent.data.dtype)
     if g.shape != parent.data.shape:
         summed = _sum_to_shape(g, parent.data.shape)
         if summed is None:
-            raise _wrong_gradient(ctx, index, g)
+            raise _wrong_gradient(ctx, parent, g)
         g = summed
     if g.dtype != parent.data.dtype:
         if g.dtype != dz.dtype or parent.data.dtype.kind != "f":
-            raise _wrong_gradient(ctx, index, g)
+            raise _wrong_gradient(ctx, parent, g)
         g = g.astype(parent.data.dtype)
-    if _graph.anomaly and not np.isfinite(g).all():
-        raise RuntimeError(f"detect_anomaly: backward of {ctx.op_name} produced {_bad(g)} for input {index} "
-                           f"(with {_describe(ctx.parents)})")
     return g
 
 
@@ -471,8 +473,8 @@ def _sum_to_shape(g, shape):
     return g.sum(axis=axes, keepdims=True).reshape(shape)
 
 
-def _wrong_gradient(ctx, index, g):
-    parent = ctx.parents[index]
+def _wrong_gradient(ctx, parent, g):
+    index = next(i for i, t in enumerate(ctx.parents) if t is parent)
     return RuntimeError(f"backward of {ctx.op_name} returned a gradient of shape {g.shape} and dtype {g.dtype} "
                         f"for input {index}, which has shape {parent.shape} and dtype {parent.dtype}")
 
@@ -481,7 +483,13 @@ def _made_for_one_input(g, dz, grads):
     """True when the op made g for this one input: not dZ passed on, not a view of another
     array, not handed to two inputs. Only such a gradient may become a leaf's `.grad` without
     a copy; anything else is copied, so no two `.grad` arrays ever share memory."""
-    return g is not dz and g.base is None and sum(h is g for h in grads) <= 1
+    if g is dz or g.base is not None:
+        return False
+    handed_out = 0
+    for h in grads:
+        if h is g:
+            handed_out += 1
+    return handed_out <= 1
 
 
 def _accumulate(tensor, g, fresh):

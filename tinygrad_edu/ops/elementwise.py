@@ -37,7 +37,8 @@ class Mul(Function):
 
     def backward(ctx, dz):
         a, b = ctx.saved_tensors
-        return dz * b, dz * a
+        need_a, need_b = ctx.needs_input_grad             # a constant (x * 2) needs no product
+        return dz * b if need_a else None, dz * a if need_b else None
 
 
 class Div(Function):
@@ -51,7 +52,7 @@ class Div(Function):
     def backward(ctx, dz):
         b, z = ctx.saved_tensors
         da = dz / b
-        return da, -da * z
+        return da, -da * z if ctx.needs_input_grad[1] else None      # loss / 2 needs no dB
 
 
 class Neg(Function):

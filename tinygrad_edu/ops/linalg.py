@@ -27,7 +27,8 @@ class Matmul(Function):
         if b.ndim == 1:
             column = dz[..., np.newaxis]
             return column @ b[np.newaxis, :], (a.mT @ column)[..., 0]
-        return dz @ b.mT, a.mT @ dz
+        need_a, need_b = ctx.needs_input_grad             # data @ W needs no dA
+        return dz @ b.mT if need_a else None, a.mT @ dz if need_b else None
 
 
 class Affine(Function):
@@ -54,9 +55,10 @@ class Affine(Function):
     def backward(ctx, dz):
         x, w = ctx.saved_tensors
         # X is the data in the first layer: skip dX, the step's largest product, when nobody wants it.
-        dx = dz @ w.T if ctx.parents[0].requires_grad else None
-        # Samples may lie along several axes of X (or X may be one sample): dW sums over all of them.
-        dw = x.reshape(-1, w.shape[0]).T @ dz.reshape(-1, w.shape[1])
-        if len(ctx.parents) == 2:          # a layer without B
+        dx = dz @ w.T if ctx.needs_input_grad[0] else None
+        # Samples may lie along several axes of X (or X may be one sample): one row each.
+        rows_x, rows_dz = x.reshape(-1, w.shape[0]), dz.reshape(-1, w.shape[1])
+        dw = rows_x.T @ rows_dz
+        if len(ctx.parents) == 2:                          # a layer without B
             return dx, dw
-        return dx, dw, dz                  # dB = dZ, which the engine sums over the rows B was broadcast to
+        return dx, dw, rows_dz.sum(axis=0, keepdims=ctx.parents[2].ndim == 2)
