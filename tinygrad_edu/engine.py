@@ -308,8 +308,8 @@ class Function:
             data = np.asarray(data)
         if _graph.anomaly:
             _check_forward(cls.op_name, data, parents)
-        if not recording and data.dtype.kind == "f" and _no_float_tensor(inputs):
-            data = data.astype(_graph.default_dtype, copy=False)   # int → float gives the default float dtype
+        if not recording and data.dtype != _graph.default_dtype and data.dtype.kind == "f" and _no_float_tensor(inputs):
+            data = data.astype(_graph.default_dtype)        # int → float gives the default float dtype
         out = Tensor.__new__(Tensor)
         out.data, out.grad, out.name, out._retain = data, None, None, _graph.retain_all
         if recording:

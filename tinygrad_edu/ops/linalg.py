@@ -44,10 +44,11 @@ class Affine(Function):
                              f"(W is (in_features, out_features))")
         if b is not None and b.shape != (w.shape[1],) and b.shape != (1, w.shape[1]):
             raise ShapeError(f"B has shape {b.shape}, expected ({w.shape[1]},) or (1, {w.shape[1]}) for W {w.shape}")
-        if x.dtype.kind == "f" and x.dtype != w.dtype:
-            raise TypeError(f"X is {x.dtype} but W is {w.dtype}: convert X (X.astype(np.{w.dtype})) or the "
-                            f"model (model.to(np.{x.dtype}))")
-        x = x.astype(w.dtype, copy=False)                  # integer data is read as W's dtype
+        if x.dtype != w.dtype:
+            if x.dtype.kind == "f":
+                raise TypeError(f"X is {x.dtype} but W is {w.dtype}: convert X (X.astype(np.{w.dtype})) or the "
+                                f"model (model.to(np.{x.dtype}))")
+            x = x.astype(w.dtype)                          # integer data is read as W's dtype
         ctx.save_for_backward(x, w)
         z = x @ w
         return z if b is None else z + b
@@ -56,9 +57,9 @@ class Affine(Function):
         x, w = ctx.saved_tensors
         # X is the data in the first layer: skip dX, the step's largest product, when nobody wants it.
         dx = dz @ w.T if ctx.needs_input_grad[0] else None
-        # Samples may lie along several axes of X (or X may be one sample): one row each.
-        rows_x, rows_dz = x.reshape(-1, w.shape[0]), dz.reshape(-1, w.shape[1])
-        dw = rows_x.T @ rows_dz
+        if x.ndim != 2:          # samples along several axes of X (or X is one sample): one row each
+            x, dz = x.reshape(-1, w.shape[0]), dz.reshape(-1, w.shape[1])
+        dw = x.T @ dz
         if len(ctx.parents) == 2:                          # a layer without B
             return dx, dw
-        return dx, dw, rows_dz.sum(axis=0, keepdims=ctx.parents[2].ndim == 2)
+        return dx, dw, np.add.reduce(dz, axis=0, keepdims=ctx.parents[2].ndim == 2)    # Σ_rows dZ

@@ -154,18 +154,14 @@ def _identity(n, dtype):
     return eye
 
 
-_UNSIGNED = {1: np.uint8, 2: np.uint16, 4: np.uint32, 8: np.uint64}
-
-
 def _target_matrix(target, m, n, dtype):
     """Y as an (m, n) matrix: class indices become one-hot rows, probabilities pass through."""
     if target.shape == (m,):
         if target.dtype.kind not in "iu":
             raise TypeError(f"a target of shape ({m},) holds class indices and must be integer, "
                             f"got {target.dtype}; use target.astype(int), or pass one-hot rows of shape ({m}, {n})")
-        # Read as unsigned, a negative index is huge, so one maximum checks both ends.
-        if m and np.maximum.reduce(target.view(_UNSIGNED[target.itemsize])) >= n:
-            low, high = target.min(), target.max()
+        low, high = (target.min(), target.max()) if m else (0, 0)
+        if low < 0 or high >= n:
             raise ValueError(f"class index {low if low < 0 else high} is out of range for {n} classes")
         return _identity(n, dtype)[target]
     if target.shape == (m, n):
