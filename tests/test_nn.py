@@ -1,5 +1,8 @@
 """nn: registration, Linear and its inits, Sequential, loss modules, state dicts, save/load."""
+import os
 import pickle
+import re
+import stat
 import zipfile
 
 import numpy as np
@@ -172,23 +175,66 @@ def test_a_truncated_file_is_refused(tmp_path):
     tg.save(TwoLayer().state_dict(), path)
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2])
-    with pytest.raises(ValueError, match="not a readable tinygrad_edu state file"):
+    with pytest.raises(ValueError, match=f"load: {re.escape(str(path))} is not a readable tinygrad_edu checkpoint"):
         tg.load(path)
 
 
 def test_a_pickle_bearing_npz_is_refused(tmp_path):
     path = tmp_path / "evil.npz"
     np.savez(path, w=np.array([{"a": 1}], dtype=object))
-    with pytest.raises(ValueError, match="not a readable tinygrad_edu state file"):
+    with pytest.raises(ValueError, match="not a readable tinygrad_edu checkpoint") as error:
         tg.load(path)
+    assert "allow_pickle" not in str(error.value)
     raw = tmp_path / "raw.pkl"
     raw.write_bytes(pickle.dumps({"w": np.ones(2)}))
-    with pytest.raises(ValueError, match="not a readable"):
-        tg.load(raw)
     single = tmp_path / "single.npy"
     np.save(single, np.ones(2))
-    with pytest.raises(ValueError, match="not a readable"):
-        tg.load(single)
+    text = tmp_path / "notes.txt"
+    text.write_text("W1 = 0.5\n")
+    for path in (raw, single, text):
+        with pytest.raises(ValueError, match=f"^load: {re.escape(str(path))} is not a tinygrad_edu checkpoint") as error:
+            tg.load(path)
+        assert "allow_pickle" not in str(error.value)
+
+
+def test_save_takes_a_module_and_the_users_permissions(tmp_path):
+    net = TwoLayer()
+    path = tmp_path / "net.npz"
+    old = os.umask(0o027)
+    try:
+        tg.save(net, path)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640                 # 0666 less the umask, not mkstemp's 0600
+    loaded = tg.load(path)
+    assert loaded.keys() == net.state_dict().keys()
+    with pytest.raises(TypeError, match="expected a state dict .* or a Module, got list"):
+        tg.save([1, 2], tmp_path / "list.npz")
+
+
+def test_save_into_a_missing_folder_names_the_users_path(tmp_path):
+    path = tmp_path / "nodir" / "net.npz"
+    with pytest.raises(OSError) as error:
+        tg.save(TwoLayer(), path)
+    assert str(path) in str(error.value) and ".tmp-" not in str(error.value)
+    assert not (tmp_path / "nodir").exists()
+    with pytest.raises(FileNotFoundError, match="missing.npz"):
+        tg.load(tmp_path / "missing.npz")
+
+
+def test_module_to_changes_the_parameters_dtype():
+    net = nn.Sequential(nn.Linear(3, 4, seed=0), nn.Sigmoid(), nn.Linear(4, 1, seed=1))
+    before = net.state_dict()
+    assert net.float() is net and all(p.dtype == np.float32 for p in net.parameters())
+    assert all(np.allclose(net.state_dict()[k], v, rtol=1e-6) for k, v in before.items())
+    assert net(Tensor(np.ones((2, 3), dtype=np.float32))).dtype == np.float32
+    with pytest.raises(TypeError, match=r"X is float64 but W is float32: convert X .* or the model \(model.to\(np.float64\)\)"):
+        net(Tensor(np.ones((2, 3))))
+    net.double()
+    assert all(p.dtype == np.float64 for p in net.parameters()) and net(Tensor(np.ones((2, 3)))).dtype == np.float64
+    assert net(Tensor(np.ones((2, 3), dtype=np.int64))).dtype == np.float64       # integer data is read as W's dtype
+    with pytest.raises(TypeError, match="floating dtype"):
+        net.to(np.int32)
 
 
 def test_a_foreign_npz_is_refused(tmp_path):

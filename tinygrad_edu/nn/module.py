@@ -69,6 +69,21 @@ class Module:
     def eval(self):
         return self.train(False)
 
+    def to(self, dtype):
+        """Convert every parameter to a floating `dtype` (before making the optimizer); returns the module."""
+        dtype = np.dtype(dtype)
+        if dtype.kind != "f":
+            raise TypeError(f"{type(self).__name__}.to: a floating dtype is needed, got {dtype}")
+        for p in self.parameters():
+            p.data, p.grad = p.data.astype(dtype), None
+        return self
+
+    def float(self):
+        return self.to(np.float32)
+
+    def double(self):
+        return self.to(np.float64)
+
     def state_dict(self):
         """Parameter name → a copy of its array."""
         return {name: p.data.copy() for name, p in self.named_parameters()}
