@@ -163,7 +163,8 @@ def test_softmax_cross_entropy_gradient_is_a_minus_y(reduction):
 @given(case=logits_and_labels(), data=st.data())
 def test_cross_entropy_with_probability_targets(case, data):
     z, _ = case
-    y = data.draw(hnp.arrays(np.float64, z.shape, elements=floats(0, 1)))
+    weights = data.draw(hnp.arrays(np.float64, z.shape, elements=floats(0.01, 1)))
+    y = weights / weights.sum(axis=1, keepdims=True)            # probability rows
     loss = F.cross_entropy(z, y)
     assert np.allclose(loss.data, -(y * np.log(softmax(z.data))).sum() / z.shape[0])
     full_and_fast(lambda z: F.cross_entropy(z, y), z)
@@ -211,3 +212,32 @@ def test_float32_predictions_give_float32_losses_and_gradients(loss_fn, predicti
     loss = loss_fn(a, target)          # a float64 target does not upcast
     loss.backward()
     assert loss.dtype == np.float32 and a.grad.dtype == np.float32
+
+
+# ---- impossible targets are refused, showing the bad values ---------------------------------------
+@pytest.mark.parametrize("loss", [F.binary_cross_entropy, F.binary_cross_entropy_with_logits])
+@pytest.mark.parametrize("labels, shown", [([-1.0, 1.0, 1.0, -1.0], "-1"), ([0.0, 2.0, 1.0, 2.0], "2")])
+def test_bce_refuses_labels_outside_0_1(loss, labels, shown):
+    prediction = Tensor(np.full((4, 1), 0.5), requires_grad=True)
+    with pytest.raises(ValueError, match=rf"targets must lie in \[0, 1\] .*got {shown};"):
+        loss(prediction, np.array(labels).reshape(4, 1))
+
+
+def test_cross_entropy_refuses_rows_that_are_not_probabilities():
+    logits = Tensor(np.zeros((3, 3)), requires_grad=True)
+    with pytest.raises(ValueError, match=r"row 1 sums to 2 \(\[1.0, 1.0, 0.0\]\)"):
+        F.cross_entropy(logits, np.array([[1.0, 0, 0], [1, 1, 0], [0, 0, 1]]))
+    with pytest.raises(ValueError, match=r"row 2 has a negative value: \[1.5, 0.0, -0.5\]"):
+        F.cross_entropy(logits, np.array([[1.0, 0, 0], [0, 1, 0], [1.5, 0, -0.5]]))
+    assert np.isclose(F.cross_entropy(logits, np.full((3, 3), 1 / 3)).item(), np.log(3))    # soft targets pass
+
+
+@pytest.mark.parametrize("loss", [F.mse_loss, F.binary_cross_entropy, F.binary_cross_entropy_with_logits])
+def test_swapped_arguments_are_named(loss):
+    labels = np.array([[0.0], [1.0]])
+    prediction = Tensor([[0.3], [0.8]], requires_grad=True)
+    with pytest.raises(ValueError, match="target requires grad but the prediction does not; the prediction comes "
+                                         "first and the target second"):
+        loss(labels, prediction)
+    with pytest.raises(ValueError, match="prediction comes first"):
+        F.cross_entropy(np.eye(2), Tensor(np.eye(2), requires_grad=True))

@@ -458,3 +458,13 @@ def test_numpy_type_errors_name_the_op():
 def test_bad_dtype_names_op():
     with pytest.raises(TypeError, match=r"^cross_entropy: input \(2, 3\) float64: a target of shape \(2,\) holds class indices"):
         F.cross_entropy(Tensor(np.ones((2, 3))), np.array([0.0, 1.0]))
+
+
+def test_detect_anomaly_blames_an_input_that_came_in_non_finite():
+    x = Tensor(np.array([[1.0, np.nan]]), name="X")
+    w = Tensor(np.ones((2, 3)), requires_grad=True)
+    with tg.detect_anomaly(), pytest.raises(RuntimeError, match=r"input 'X' of linear already held NaN when it came "
+                                                                 r"in; linear did not make it"):
+        F.linear(x, w)
+    with tg.detect_anomaly(), pytest.raises(RuntimeError, match=r"input 1 of shape \(2,\) of mul already held inf"):
+        Tensor([1.0, 2.0], requires_grad=True) * np.array([1.0, np.inf])

@@ -4,6 +4,7 @@ import csv
 import numpy as np
 import pytest
 
+import tinygrad_edu as tg
 from tinygrad_edu import metrics, nn, optim
 from tinygrad_edu.data import DataLoader
 from tinygrad_edu.train import EarlyStopping, History, evaluate, fit
@@ -91,3 +92,79 @@ def test_progress_bar_runs(capsys):
     model = nn.Linear(1, 1, seed=0)
     fit(model, nn.MSELoss(), optim.SGD(model.parameters(), lr=0.1), DataLoader(X, Y), epochs=2, progress=True)
     assert "epoch" in capsys.readouterr().err
+
+
+# ---- the unhappy paths: bad data, divergence, slips --------------------------------------------
+def test_non_finite_data_is_refused_before_training():
+    X, Y = line_data()
+    X[3, 0] = np.nan
+    with pytest.raises(ValueError, match=r"^DataLoader: X holds nan at row 3, column 0"):
+        DataLoader(X, Y)
+    X, Y = line_data()
+    Y[7, 0] = np.inf
+    with pytest.raises(ValueError, match=r"^DataLoader: Y holds inf at row 7, column 0"):
+        DataLoader(X, Y)
+    X, Y = line_data()
+    model = nn.Linear(1, 1, seed=0)
+    before = model.weight.data.copy()
+    bad_val = X.copy()
+    bad_val[5, 0] = np.nan
+    with pytest.raises(ValueError, match=r"^fit: the validation X holds nan at row 5, column 0"):
+        fit(model, nn.MSELoss(), optim.SGD(model.parameters(), lr=0.1), DataLoader(X, Y), epochs=1,
+            val_data=(bad_val, Y), progress=False)
+    assert np.array_equal(model.weight.data, before)                # nothing trained
+
+
+@pytest.mark.parametrize("lr, diverged_at", [(500.0, (11, 53)), (3.0, (45, 221))])
+def test_divergence_stops_at_once_with_the_last_finite_weights(lr, diverged_at):
+    X, Y = line_data()
+    model = nn.Linear(1, 1, seed=0)
+    weight_at_check = {"w": lambda y, output: model.weight.data.item()}     # a "metric" that records W
+    with pytest.raises(FloatingPointError) as error:     # and no numpy warning (pytest makes one an error)
+        fit(model, nn.MSELoss(), optim.SGD(model.parameters(), lr=lr), DataLoader(X, Y, batch_size=8, seed=0),
+            epochs=200, check_every=1, metrics=weight_at_check, progress=False)
+    epoch, iteration = diverged_at
+    message = str(error.value)
+    assert f"diverged at epoch {epoch}, iteration {iteration}: the loss turned inf" in message
+    assert f"the weights of epoch {(iteration - 2) // 5 + 1}, iteration {iteration - 1}, the last check" in message
+    assert f"smaller learning rate than {lr:g}" in message
+    history = error.value.history
+    assert history.stopped_at == {"epoch": epoch, "iteration": iteration, "diverged": True}
+    assert history["iteration"][-1] == iteration - 1
+    assert np.isfinite(model.weight.data).all() and np.isfinite(model.bias.data).all()
+    assert model.weight.data.item() == history["train_w"][-1]       # the weights of the last check
+
+
+def test_divergence_before_any_check_gives_back_the_initial_weights():
+    X, Y = line_data()
+    model = nn.Linear(1, 1, seed=0)
+    initial = model.state_dict()
+    with pytest.raises(FloatingPointError, match="weights of the start of training"):
+        fit(model, nn.MSELoss(), optim.SGD(model.parameters(), lr=1e200), DataLoader(X, Y, batch_size=8, seed=0),
+            epochs=50, progress=False)
+    assert all(np.array_equal(model.state_dict()[k], v) for k, v in initial.items())
+
+
+def test_early_stopping_says_so_and_never_keeps_nan_weights(capsys):
+    X, Y = line_data()
+    model = nn.Linear(1, 1, seed=0)
+    history = fit(model, nn.MSELoss(), optim.SGD(model.parameters(), lr=0.1), DataLoader(X, Y, batch_size=8, seed=0),
+                  epochs=100, val_data=(X, Y), early_stopping=EarlyStopping(eps=1e-3), progress=True)
+    assert history.stopped_early and history.stopped_at["epoch"] == len(history) < 100
+    out = capsys.readouterr()
+    line = f"fit: stopped early at epoch {len(history)}, iteration {history['iteration'][-1]}: validation loss"
+    assert line in out.out + out.err and "the best weights" in out.out + out.err
+    stopper = EarlyStopping(patience=2)
+    stopper.start()
+    assert not stopper.should_stop(0.5, model) and stopper.best_state is not None
+    kept = stopper.best_state
+    stopper.should_stop(float("nan"), model)
+    assert stopper.best_state is kept and stopper.best == 0.5
+
+
+def test_an_unreduced_loss_asks_for_reduction_mean():
+    X, Y = line_data()
+    model = nn.Linear(1, 1, seed=0)
+    with pytest.raises(ValueError, match=r"the loss has shape \(8, 1\).*pass reduction=\"mean\""):
+        fit(model, nn.MSELoss(reduction="none"), optim.SGD(model.parameters(), lr=0.1), DataLoader(X, Y, batch_size=8),
+            epochs=1, progress=False)

@@ -14,6 +14,15 @@ def _array(x):
     return x.data if isinstance(x, Tensor) else x
 
 
+def _target(op, prediction, target):
+    """The target as an array; one that requires grad beside a prediction that does not is a slip."""
+    if isinstance(target, Tensor) and target.requires_grad and not (
+            isinstance(prediction, Tensor) and prediction.requires_grad):
+        raise ValueError(f"{op}: the target requires grad but the prediction does not; the prediction comes "
+                         f"first and the target second: {op}(prediction, target)")
+    return _array(target)
+
+
 def linear(x, weight, bias=None):
     """The course's layer Z = X·W + B; dW = Xᵀ·dZ, dB = Σ_rows dZ, dX = dZ·Wᵀ."""
     return Affine.apply(x, weight) if bias is None else Affine.apply(x, weight, bias)
@@ -51,18 +60,19 @@ def log_softmax(z, axis=-1):
 
 def mse_loss(pred, target, reduction="mean"):
     """Mean of (A − Y)² (PyTorch's convention; the course's training loss is half of it)."""
-    return MseLoss.apply(pred, target=_array(target), reduction=reduction)
+    return MseLoss.apply(pred, target=_target("mse_loss", pred, target), reduction=reduction)
 
 
 def binary_cross_entropy(prob, target, weight=None, reduction="mean"):
     """−[Y ln A + (1 − Y) ln(1 − A)] on probabilities A (each log clamped at −100)."""
-    return BinaryCrossEntropy.apply(prob, target=_array(target), weight=_array(weight), reduction=reduction)
+    return BinaryCrossEntropy.apply(prob, target=_target("binary_cross_entropy", prob, target),
+                                    weight=_array(weight), reduction=reduction)
 
 
 def binary_cross_entropy_with_logits(logits, target, pos_weight=None, reduction="mean"):
     """The course's Logistic + BCE as one node: A = σ(Z), dZ = (A − Y)/m for the mean."""
-    return BinaryCrossEntropyWithLogits.apply(logits, target=_array(target), pos_weight=_array(pos_weight),
-                                   reduction=reduction)
+    target = _target("binary_cross_entropy_with_logits", logits, target)
+    return BinaryCrossEntropyWithLogits.apply(logits, target=target, pos_weight=_array(pos_weight), reduction=reduction)
 
 
 def cross_entropy(logits, target, weight=None, reduction="mean"):
@@ -71,7 +81,8 @@ def cross_entropy(logits, target, weight=None, reduction="mean"):
     `target` is class indices of shape (m,) or one-hot/probability rows of shape (m, n).
     With class `weight`, the mean divides by the samples' total weight Σ_i w[y_i].
     """
-    return CrossEntropy.apply(logits, target=_array(target), weight=_array(weight), reduction=reduction)
+    target = _target("cross_entropy", logits, target)
+    return CrossEntropy.apply(logits, target=target, weight=_array(weight), reduction=reduction)
 
 
 def add(a, b): return Add.apply(a, b)

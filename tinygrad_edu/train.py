@@ -4,8 +4,8 @@ import math
 
 import numpy as np
 
-from .engine import no_grad
-from .engine import Tensor
+from .data.loader import check_finite
+from .engine import Tensor, no_grad
 
 
 class EarlyStopping:
@@ -22,26 +22,33 @@ class EarlyStopping:
         self.eps, self.patience, self.min_delta, self.restore_best = eps, patience, min_delta, restore_best
 
     def start(self):
-        self.best, self.best_state, self.waited = math.inf, None, 0
+        self.best, self.best_state, self.waited, self.last, self.reached = math.inf, None, 0, math.nan, False
 
     def should_stop(self, val_loss, model):
-        if val_loss < self.best - self.min_delta:
+        self.last = val_loss
+        if val_loss < self.best - self.min_delta:          # never true for NaN: NaN weights are never kept
             self.best, self.waited = val_loss, 0
             if self.restore_best:
                 self.best_state = model.state_dict()
         else:
             self.waited += 1
-        reached = self.eps is not None and val_loss <= self.eps
+        self.reached = self.eps is not None and val_loss <= self.eps
         exhausted = self.patience is not None and self.waited >= self.patience
-        return reached or exhausted
+        return self.reached or exhausted
 
 
 class History:
-    """One record per check: epoch, iteration, train_loss, val_loss and metrics."""
+    """One record per check: epoch, iteration, train_loss, val_loss and metrics.
+
+    `stopped_early` is True when `EarlyStopping` ended training before its last epoch;
+    `stopped_at` says where training ended: {"epoch", "iteration"} (and "diverged": True
+    on the history a FloatingPointError carries as `.history`).
+    """
 
     def __init__(self):
         self.records = []
         self.stopped_early = False
+        self.stopped_at = None
 
     def __getitem__(self, key):
         return [record.get(key, math.nan) for record in self.records]
@@ -106,51 +113,125 @@ def fit(model, loss_fn, optimizer, train_loader, *, epochs, val_data=None, metri
     Each iteration: forward, loss, backward, optimizer step. A check runs at the end
     of each epoch, or every `check_every` iterations (the course's checkpoint): it
     records the mean training loss since the last check, the validation loss and
-    metrics on the whole of `val_data` (metrics on the whole training set too), and
-    asks `early_stopping`. `metrics` maps names to `metric(y_true, output)`.
+    metrics on the whole of `val_data` = (X_val, Y_val) (metrics on the whole training
+    set too), and asks `early_stopping`. `metrics` maps names to `metric(y_true, output)`.
+
+    Data holding NaN or inf is refused before training. A loss or weights that turn
+    NaN/inf stop training with a FloatingPointError naming the epoch and iteration; the
+    model is then given back the weights of the last check at which everything was
+    finite (numpy's own overflow warnings are silenced: fit checks instead).
     """
     metrics = _named(metrics)
+    if val_data is not None:
+        check_finite("fit", "the validation X", np.asarray(val_data[0]))
+        check_finite("fit", "the validation Y", np.asarray(val_data[1]))
     if early_stopping is not None:
         if val_data is None:
             raise ValueError("fit: early_stopping needs val_data")
         early_stopping.start()
     history = History()
+    finite = _Snapshot(model, epoch=0, iteration=0)        # the weights to give back if training diverges
     bar = _progress_bar(epochs, progress)
     iteration, loss_sum, sample_count = 0, 0.0, 0
     try:
-        for epoch in range(epochs):
-            model.train()
-            for x, y in train_loader:
-                optimizer.zero_grad()
-                loss = loss_fn(model(x), y)
-                loss.backward()
-                optimizer.step()
-                iteration += 1
-                loss_sum += loss.item() * len(x)
-                sample_count += len(x)
-                last_of_epoch = iteration % len(train_loader) == 0
-                if (check_every and iteration % check_every == 0) or (not check_every and last_of_epoch):
-                    record = _check(model, loss_fn, train_loader, val_data, metrics, epoch, iteration,
-                                    loss_sum / sample_count)
-                    history.records.append(record)
-                    loss_sum, sample_count = 0.0, 0
-                    bar.set_postfix({k: f"{v:.4g}" for k, v in record.items() if "loss" in k})
-                    if early_stopping is not None and early_stopping.should_stop(record["val_loss"], model):
-                        history.stopped_early = True
-                        return history
-            if scheduler is not None:
-                scheduler.step()
-            bar.update(1)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            for epoch in range(1, epochs + 1):
+                model.train()
+                for x, y in train_loader:
+                    iteration += 1
+                    optimizer.zero_grad()
+                    loss = loss_fn(model(x), y)
+                    if loss.size != 1:
+                        raise ValueError(f"fit: the loss has shape {loss.shape}, one value per sample; fit needs "
+                                         f"one number: pass reduction=\"mean\" (or \"sum\") to the loss")
+                    loss_value = loss.item()
+                    if not math.isfinite(loss_value):
+                        raise _diverged(model, finite, optimizer, history, epoch, iteration, loss_value)
+                    loss.backward()
+                    optimizer.step()
+                    loss_sum += loss_value * len(x)
+                    sample_count += len(x)
+                    last_of_epoch = iteration % len(train_loader) == 0
+                    if (check_every and iteration % check_every == 0) or (not check_every and last_of_epoch):
+                        if not _weights_finite(model):
+                            raise _diverged(model, finite, optimizer, history, epoch, iteration, None)
+                        record = _check(model, loss_fn, train_loader, val_data, metrics, epoch, iteration,
+                                        loss_sum / sample_count)
+                        history.records.append(record)
+                        finite = _Snapshot(model, epoch, iteration)
+                        loss_sum, sample_count = 0.0, 0
+                        bar.set_postfix({k: f"{v:.4g}" for k, v in record.items() if "loss" in k})
+                        if early_stopping is not None and early_stopping.should_stop(record["val_loss"], model):
+                            history.stopped_early = True
+                            history.stopped_at = {"epoch": epoch, "iteration": iteration}
+                            _restore_best(model, early_stopping, history, progress, bar)
+                            return history
+                if scheduler is not None:
+                    scheduler.step()
+                bar.update(1)
+        history.stopped_at = {"epoch": epochs, "iteration": iteration}
+        if early_stopping is not None:
+            _restore_best(model, early_stopping, history, progress, bar)
         return history
     finally:
         bar.close()
-        if early_stopping is not None and early_stopping.best_state is not None:
-            model.load_state_dict(early_stopping.best_state)
+
+
+class _Snapshot:
+    """A copy of the model's weights at a check, and where it was taken."""
+
+    def __init__(self, model, epoch, iteration):
+        self.state, self.epoch, self.iteration = model.state_dict(), epoch, iteration
+
+    def restore(self, model):
+        model.load_state_dict(self.state)
+
+    def __str__(self):
+        return "the start of training" if self.iteration == 0 else f"epoch {self.epoch}, iteration {self.iteration}"
+
+
+def _weights_finite(model):
+    return all(np.isfinite(p.data).all() for p in model.parameters())
+
+
+def _diverged(model, finite, optimizer, history, epoch, iteration, loss_value):
+    """The FloatingPointError that ends a diverging run, after giving the model back finite weights."""
+    if loss_value is None:
+        what = "the weights turned NaN or inf in an update (a gradient overflowed)"
+    elif not _weights_finite(model):
+        what = f"the loss is {loss_value}: the weights had turned NaN or inf in the update before it"
+    else:
+        largest = max(float(np.abs(p.data).max(initial=0)) for p in model.parameters())
+        what = f"the loss turned {loss_value} while the weights were still finite (the largest |w| is {largest:.3g})"
+    finite.restore(model)
+    history.stopped_at = {"epoch": epoch, "iteration": iteration, "diverged": True}
+    lr = getattr(optimizer, "lr", None)
+    error = FloatingPointError(
+        f"fit: training diverged at epoch {epoch}, iteration {iteration}: {what}. The model has been given back "
+        f"the weights of {finite}, the last check at which everything was finite. Try a smaller learning rate"
+        f"{f' than {lr:g}' if isinstance(lr, (int, float)) else ''}, or scale the inputs "
+        f"(data.StandardScaler, data.MinMaxScaler).")
+    error.history = history
+    return error
+
+
+def _restore_best(model, early_stopping, history, progress, bar):
+    """Put back the best weights early stopping kept, and say so in one line."""
+    restored = early_stopping.restore_best and early_stopping.best_state is not None
+    if restored:
+        model.load_state_dict(early_stopping.best_state)
+    if history.stopped_early and progress:
+        where = history.stopped_at
+        why = (f"validation loss {early_stopping.last:.4g} ≤ eps {early_stopping.eps:g}" if early_stopping.reached
+               else f"no improvement in {early_stopping.patience} checks")
+        bar.write(f"fit: stopped early at epoch {where['epoch']}, iteration {where['iteration']}: {why}"
+                  + ("; the best weights (validation loss " f"{early_stopping.best:.4g}) are restored" if restored
+                     else ""))
 
 
 def _check(model, loss_fn, train_loader, val_data, metrics, epoch, iteration, train_loss):
     model.eval()
-    record = {"epoch": epoch + 1, "iteration": iteration, "train_loss": train_loss}
+    record = {"epoch": epoch, "iteration": iteration, "train_loss": train_loss}
     if metrics:
         train = evaluate(model, loss_fn, train_loader.X, train_loader.Y, metrics)
         record.update({f"train_{name}": train[name] for name in metrics})

@@ -11,6 +11,15 @@ def _array(x):
     return x.data if isinstance(x, Tensor) else np.asarray(x)
 
 
+def check_finite(where, name, array):
+    """A ValueError naming the first NaN or inf in `array` (its row and column), if there is one."""
+    if array.dtype.kind in "fc" and not np.isfinite(array).all():
+        position = [int(i) for i in np.argwhere(~np.isfinite(array))[0]]
+        place = f"row {position[0]}" + (f", column {', '.join(map(str, position[1:]))}" if len(position) > 1 else "")
+        raise ValueError(f"{where}: {name} holds {array[tuple(position)]} at {place}; remove or fill that sample "
+                         f"before training")
+
+
 class DataLoader:
     """Batches of (X, Y) as Tensors, one pass over the data per iteration.
 
@@ -23,6 +32,8 @@ class DataLoader:
         self.X, self.Y = _array(X), _array(Y)
         if len(self.X) != len(self.Y):
             raise ValueError(f"DataLoader: X has {len(self.X)} samples but Y has {len(self.Y)}")
+        check_finite("DataLoader", "X", self.X)
+        check_finite("DataLoader", "Y", self.Y)
         if batch_size is None:
             batch_size = len(self.X)
         if not isinstance(batch_size, (int, np.integer)) or batch_size < 1:

@@ -37,6 +37,19 @@ def _upstream(ctx, dloss):
     return dloss / ctx.count if ctx.reduction == "mean" else dloss
 
 
+def _labels_in_0_1(y):
+    """BCE's targets are labels or probabilities: a ValueError showing any outside [0, 1]."""
+    if y.size and (y.min() < 0 or y.max() > 1):
+        bad = np.unique(y[(y < 0) | (y > 1)])
+        raise ValueError(f"targets must lie in [0, 1] (0/1 labels or probabilities), got {_few(bad)}; "
+                         f"labels in {{-1, 1}} become {{0, 1}} with (Y + 1) / 2")
+
+
+def _few(values, most=5):
+    shown = ", ".join(f"{v:g}" for v in values[:most])
+    return shown + (f" and {len(values) - most} more" if len(values) > most else "")
+
+
 def _same_shape(prediction, target):
     if prediction.shape != target.shape:
         raise ShapeError(f"prediction shape {prediction.shape} and target shape {target.shape} differ; "
@@ -65,6 +78,7 @@ class BinaryCrossEntropy(Function):
     def forward(ctx, a, target, weight=None, reduction="mean"):
         y = np.asarray(target, dtype=a.dtype)
         _same_shape(a, y)
+        _labels_in_0_1(y)
         if a.size and (a.min() < 0 or a.max() > 1):
             raise ValueError(f"probabilities must lie in [0, 1], got values from "
                              f"{a.min():.4g} to {a.max():.4g}; for raw scores use binary_cross_entropy_with_logits")
@@ -87,6 +101,7 @@ class BinaryCrossEntropyWithLogits(Function):
     def forward(ctx, z, target, pos_weight=None, reduction="mean"):
         y = np.asarray(target, dtype=z.dtype)
         _same_shape(z, y)
+        _labels_in_0_1(y)
         _start(ctx, reduction, z.size)
         a = stable_sigmoid(z)
         softplus_neg_z = np.log1p(exp_neg_abs(z)) + np.maximum(-z, 0)   # −ln A, exact for any Z
@@ -165,6 +180,16 @@ def _target_matrix(target, m, n, dtype):
             raise ValueError(f"class index {low if low < 0 else high} is out of range for {n} classes")
         return _identity(n, dtype)[target]
     if target.shape == (m, n):
-        return target.astype(dtype, copy=False)
+        y = target.astype(dtype, copy=False)
+        negative = np.flatnonzero((y < 0).any(axis=1))
+        if negative.size:
+            raise ValueError(f"target rows are one-hot or probabilities, but row {negative[0]} has a negative "
+                             f"value: {y[negative[0]].tolist()}")
+        totals = y.sum(axis=1)
+        off = np.flatnonzero(np.abs(totals - 1) > np.sqrt(np.finfo(dtype).eps))
+        if off.size:
+            raise ValueError(f"target rows are one-hot or probabilities and must sum to 1, but {off.size} do not: "
+                             f"row {off[0]} sums to {totals[off[0]]:g} ({y[off[0]].tolist()})")
+        return y
     raise ShapeError(f"logits {(m, n)} need a target of shape ({m},) (class indices) "
                      f"or ({m}, {n}) (one-hot or probabilities), got {target.shape}")
