@@ -217,12 +217,12 @@ class Tensor:
             if node._retain:
                 _accumulate(node, dz, fresh=False)
             ctx = node._ctx
-            grads = ctx._input_grads(dz, retain_graph)
+            grads = _input_grads(ctx, dz, retain_graph)
             for parent, g in zip(ctx.parents, grads):
                 if g is None or not parent.requires_grad:
                     continue
-                if type(g) is not np.ndarray or g.shape != parent.data.shape or g.dtype != parent.data.dtype:
-                    g = _fit(ctx, parent, g, dz)
+                if type(g) is not np.ndarray or g.shape != parent.data.shape or g.dtype is not parent.data.dtype:
+                    g = _fit(ctx, parent, g, dz)      # sum back over broadcast axes, check shape and dtype
                 if parent._ctx is None:
                     _accumulate(parent, g, fresh=_made_for_one_input(g, dz, grads))
                 elif parent in pending:
@@ -296,12 +296,15 @@ class Function:
             if not isinstance(x, Tensor):
                 parents = _as_tensors(inputs)         # numbers and arrays become constants
                 break
-        needs_input_grad = tuple(map(_requires_grad, parents))
+        arrays, needs_input_grad = [], []
+        for t in parents:
+            arrays.append(t.data)
+            needs_input_grad.append(t.requires_grad)
         recording = _graph.enabled and True in needs_input_grad
         ctx = cls()
         ctx.saved_tensors = ()
         try:
-            data = cls.forward(ctx, *map(_data, parents), **params)
+            data = cls.forward(ctx, *arrays, **params)
         except (ValueError, TypeError) as error:
             raise _same_kind(error, f"{cls.op_name}: {_describe(parents)}: {error}") from error
         if type(data) is not np.ndarray:
@@ -320,26 +323,7 @@ class Function:
             out.requires_grad, out._ctx = False, None
         return out
 
-    def _input_grads(ctx, dz, retain_graph):
-        """Run this call's backward on dZ: a tuple with one gradient (or None) per input."""
-        if ctx.saved_tensors is None:
-            raise RuntimeError(f"backward: the graph through {ctx.op_name} was already freed by an earlier "
-                               f"backward; pass retain_graph=True to the first backward to go through it twice")
-        grads = type(ctx).backward(ctx, dz)
-        if not retain_graph:
-            ctx.saved_tensors = None             # free what forward saved, now that it has been used
-        if type(grads) is not tuple:
-            grads = tuple(grads) if type(grads) is list else (grads,)
-        if len(grads) != len(ctx.parents):
-            raise RuntimeError(f"backward of {ctx.op_name} returned {len(grads)} gradients for "
-                               f"{len(ctx.parents)} inputs")
-        if _graph.anomaly:
-            _check_backward(ctx, grads)
-        return grads
-
-
 _tape = itertools.count()        # each recorded call takes the next place on the tape
-_data, _requires_grad = attrgetter("data"), attrgetter("requires_grad")
 
 
 def _snake_case(name):
@@ -440,6 +424,24 @@ def backward_order(root):
             stack.extend(t._ctx.parents)
     found.sort(key=attrgetter("_ctx.tape_index"), reverse=True)
     return found
+
+
+def _input_grads(ctx, dz, retain_graph):
+    """Run this call's backward on dZ: a tuple with one gradient (or None) per input."""
+    if ctx.saved_tensors is None:
+        raise RuntimeError(f"backward: the graph through {ctx.op_name} was already freed by an earlier "
+                           f"backward; pass retain_graph=True to the first backward to go through it twice")
+    grads = type(ctx).backward(ctx, dz)
+    if not retain_graph:
+        ctx.saved_tensors = None             # free what forward saved, now that it has been used
+    if type(grads) is not tuple:
+        grads = tuple(grads) if type(grads) is list else (grads,)
+    if len(grads) != len(ctx.parents):
+        raise RuntimeError(f"backward of {ctx.op_name} returned {len(grads)} gradients for "
+                           f"{len(ctx.parents)} inputs")
+    if _graph.anomaly:
+        _check_backward(ctx, grads)
+    return grads
 
 
 def _fit(ctx, parent, g, dz):
