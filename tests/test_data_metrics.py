@@ -1,6 +1,7 @@
 """DataLoader, splits, scalers, the course's data sets, the IDX reader and the metrics."""
 import gzip
 import hashlib
+import re
 
 import numpy as np
 import pytest
@@ -214,12 +215,55 @@ def test_missing_files_offline_say_where_and_how(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.setitem(mnist.SYSTEM_DIRS, "fashion", [tmp_path / "nowhere"])
     with pytest.raises(FileNotFoundError) as error:
-        datasets.load_mnist(root=tmp_path, kind="fashion", download=False)
+        datasets.load_mnist(kind="fashion", download=False)
     message = str(error.value)
-    assert "train-images-idx3-ubyte" in message and str(tmp_path) in message and "nowhere" in message
+    assert "train-images-idx3-ubyte" in message and str(tmp_path / "cache") in message and "nowhere" in message
     assert "apt-get install dataset-fashion-mnist" in message
+    with pytest.raises(FileNotFoundError) as error:                 # an explicit root: the only place looked in
+        datasets.load_mnist(root=tmp_path, kind="fashion", download=False)
+    assert str(tmp_path) in str(error.value) and "nowhere" not in str(error.value)
     with pytest.raises(ValueError, match="kind must be 'digits' or 'fashion'"):
         datasets.load_mnist(kind="letters")
+
+
+def test_an_explicit_root_is_the_only_place_looked_in(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    installed = tmp_path / "debian"
+    installed.mkdir()
+    write_tiny_mnist(installed, compress=True)
+    trust(monkeypatch, "fashion", installed)
+    monkeypatch.setitem(mnist.SYSTEM_DIRS, "fashion", [installed])
+    assert datasets.load_mnist(kind="fashion", download=False)[0][0].shape == (6, 784)    # found without root
+    with pytest.raises(FileNotFoundError, match=r"root='/nonexistent' is not a folder \(it does not exist\)"):
+        datasets.load_mnist(root="/nonexistent", kind="fashion")
+    a_file = tmp_path / "hostname"
+    a_file.write_text("box\n")
+    with pytest.raises(NotADirectoryError, match=r"is not a folder \(it is a file\)"):
+        datasets.load_mnist(root=a_file, kind="fashion")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(FileNotFoundError, match="not found in " + re.escape(str(empty)) + "; download=False"):
+        datasets.load_mnist(root=empty, kind="fashion", download=False)
+
+
+def test_missing_digits_point_to_the_installed_fashion_mnist(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    installed = tmp_path / "debian"
+    installed.mkdir()
+    write_tiny_mnist(installed, compress=True)
+    monkeypatch.setitem(mnist.SYSTEM_DIRS, "fashion", [installed])
+    with pytest.raises(FileNotFoundError, match=r'Fashion-MNIST is installed here \(.*debian\): '
+                                                r'load_mnist\(kind="fashion"\) works offline'):
+        datasets.load_mnist(kind="digits", download=False)
+
+
+def test_a_fashion_file_where_digits_were_asked_for_says_so(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    write_tiny_mnist(tmp_path, compress=True)
+    trust(monkeypatch, "fashion", tmp_path)
+    with pytest.raises(ValueError, match=r"is the Fashion-MNIST file train-images-idx3-ubyte, but kind='digits' asks "
+                                         r"for MNIST digits; pass kind='fashion'"):
+        datasets.load_mnist(root=tmp_path, download=False)
 
 
 # ---- metrics ------------------------------------------------------------------------------------------------

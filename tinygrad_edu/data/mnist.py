@@ -95,40 +95,50 @@ def _content_ok(kind, stem, data):
         return False
 
 
+_NAMES = {"digits": "MNIST digits", "fashion": "Fashion-MNIST"}
+
+
 def _checked(kind, path):
     data = path.read_bytes()
     stem = path.name.removesuffix(".gz")
     if not _content_ok(kind, stem, data):
-        raise ValueError(f"load_mnist: {path} is not the {kind} file {stem} (checksum of its content differs)")
+        other = "fashion" if kind == "digits" else "digits"
+        if _content_ok(other, stem, data):
+            raise ValueError(f"load_mnist: {path} is the {_NAMES[other]} file {stem}, but kind={kind!r} asks for "
+                             f"{_NAMES[kind]}; pass kind={other!r} to load it")
+        raise ValueError(f"load_mnist: {path} is not the {_NAMES[kind]} file {stem} (checksum of its content differs)")
     return parse_idx(_decompressed(data), name=str(path))
 
 
 def load_mnist(root=None, kind="digits", download=True):
     """((X_train, y_train), (X_test, y_test)): X float32 (m, 784) scaled to [0, 1], y int64 (m,).
 
-    Looks in `root`, then the cache (~/.cache/tinygrad_edu/<kind>), then, for
-    kind="fashion", Debian's dataset-fashion-mnist; downloads into the cache when allowed.
-    Files may be raw or .gz; each is checked by the SHA-256 of its decompressed content
-    (a .gz may have been recompressed) and by its IDX header.
+    With `root`, that folder is the only place looked in (and downloaded into). Without
+    it: the cache (~/.cache/tinygrad_edu/<kind>), then, for kind="fashion", Debian's
+    dataset-fashion-mnist; downloads go into the cache when allowed. Files may be raw or
+    .gz; each is checked by the SHA-256 of its decompressed content (a .gz may have been
+    recompressed) and by its IDX header.
     """
     if kind not in MIRRORS:
         raise ValueError(f"load_mnist: kind must be 'digits' or 'fashion', got {kind!r}")
-    cache = default_cache_dir() / kind
-    places = ([Path(root)] if root is not None else []) + [cache] + SYSTEM_DIRS[kind]
+    if root is not None:
+        root = Path(root)
+        if not root.is_dir():
+            kind_of_error = NotADirectoryError if root.exists() else FileNotFoundError
+            raise kind_of_error(f"load_mnist: root={str(root)!r} is not a folder"
+                                + (" (it is a file)" if root.exists() else " (it does not exist)"))
+        places, target = [root], root
+    else:
+        target = default_cache_dir() / kind
+        places = [target] + SYSTEM_DIRS[kind]
     arrays, problems = {}, []
     for key, stem in FILES.items():
         path = next((p for p in (_find(d, stem) for d in places) if p is not None), None)
         if path is None and download:
-            path, errors = _download(kind, stem, cache)
+            path, errors = _download(kind, stem, target)
             problems += errors
         if path is None:
-            looked = ", ".join(str(d) for d in places)
-            how = ("apt-get install dataset-fashion-mnist, or " if kind == "fashion" else "")
-            raise FileNotFoundError(
-                f"load_mnist: {stem} (or {stem}.gz) for {kind} not found in {looked}"
-                + (f"; download failed: {'; '.join(problems)}" if problems else "; download=False")
-                + f". Get the four IDX files ({how}from a mirror: {MIRRORS[kind][0]}) into one of those folders "
-                  f"or pass root=")
+            raise FileNotFoundError(_not_found(kind, stem, places, problems, root))
         arrays[key] = _checked(kind, path)
     scale = np.float32(1 / 255)
     train = (arrays["train_images"].reshape(len(arrays["train_images"]), -1) * scale,
@@ -136,3 +146,20 @@ def load_mnist(root=None, kind="digits", download=True):
     test = (arrays["test_images"].reshape(len(arrays["test_images"]), -1) * scale,
             arrays["test_labels"].astype(np.int64))
     return train, test
+
+
+def _not_found(kind, stem, places, problems, root):
+    """What is missing, where we looked, why the download failed, and what would work instead."""
+    looked = ", ".join(str(d) for d in places)
+    how = "apt-get install dataset-fashion-mnist, or " if kind == "fashion" else ""
+    message = (f"load_mnist: {stem} (or {stem}.gz) of {_NAMES[kind]} not found in {looked}"
+               + (f"; download failed: {'; '.join(problems)}" if problems else "; download=False")
+               + f". Get the four IDX files ({how}from {MIRRORS[kind][0]}) into "
+               + ("that folder" if root is not None else "one of those folders, or pass root="))
+    if kind == "digits":
+        installed = [d for d in SYSTEM_DIRS["fashion"] + [default_cache_dir() / "fashion"]
+                     if all(_find(d, s) for s in FILES.values())]
+        if installed:
+            message += (f". Fashion-MNIST is installed here ({installed[0]}): load_mnist(kind=\"fashion\") "
+                        f"works offline")
+    return message
