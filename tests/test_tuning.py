@@ -149,3 +149,52 @@ def test_plot_survives_a_diverged_trial(tmp_path):
     result = tuning.grid_search(lambda p: 1e300 if p["x"] > 1 else p["x"], {"x": [0.1, 0.5, 2.0]}, progress=False)
     result.plot(tmp_path / "diverged.png")
     assert (tmp_path / "diverged.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def bad_scores(params):
+    """Scores of every wrong kind, and a diverging run."""
+    kind = params["kind"]
+    if kind == "text":
+        return "0.5"
+    if kind == "no score":
+        return {"accuracy": 0.9}
+    if kind == "diverged":
+        raise FloatingPointError("fit: training diverged at epoch 3, iteration 7")
+    if kind == "missing key":
+        return {"x": 1}["learning_rate"]
+    return 0.25
+
+
+def test_a_failed_trial_keeps_its_traceback_and_bad_scores_fail_with_a_message():
+    result = tuning.grid_search(bad_scores, {"kind": ["ok", "text", "no score", "diverged", "missing key"]},
+                                progress=False)
+    trials = {t.params["kind"]: t for t in result.trials}
+    assert trials["ok"].ok and result.best_score == 0.25
+    assert trials["text"].error == "TypeError: the objective returned '0.5' (str); it must return a number to " \
+                                   "minimise, or a dict with \"score\""
+    assert trials["no score"].error.startswith("ValueError: the objective returned a dict without \"score\"")
+    assert trials["diverged"].error == "FloatingPointError: fit: training diverged at epoch 3, iteration 7"
+    assert trials["missing key"].error == "KeyError: 'learning_rate'"
+    assert 'return {"x": 1}["learning_rate"]' in trials["missing key"].traceback
+    text = str(result)
+    assert "trial 1 failed:\nTraceback (most recent call last)" in text
+    assert text.count("Traceback (most recent call last)") == 3                 # the first three failures
+    assert "trial 3 failed:" in text and "trial 4 failed:" not in text
+
+
+@pytest.mark.parametrize("use", ["n_jobs", "executor"])
+def test_an_objective_workers_cannot_import_is_refused_before_any_trial(use):
+    calls = []
+
+    def local_objective(params):
+        calls.append(params)
+        return params["x"]
+
+    for objective, name in ((lambda p: p["x"], "<lambda>"), (local_objective, "local_objective")):
+        with ThreadPoolExecutor(1) as pool:
+            options = {"n_jobs": 2} if use == "n_jobs" else {"executor": pool}
+            with pytest.raises(TypeError, match=rf"random_search: the objective .*{name}.* cannot be sent to worker "
+                                                r"processes.*define it at module level"):
+                tuning.random_search(objective, {"x": tuning.uniform(0, 1)}, n_trials=3, progress=False, **options)
+    assert calls == []
+    assert tuning.grid_search(local_objective, {"x": [1, 2]}, progress=False).best_score == 1     # serial: fine

@@ -11,7 +11,10 @@ import csv
 import inspect
 import itertools
 import math
+import numbers
+import pickle
 import time
+import traceback
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 
@@ -115,6 +118,7 @@ class Trial:
     score: float = math.nan
     extras: dict = field(default_factory=dict)
     error: str = None
+    traceback: str = None
     seconds: float = 0.0
 
     @property
@@ -165,7 +169,11 @@ class SearchResult:
         summary = f"best score {_format(self.best_score)} with {self.best_params}" if any(
             t.ok for t in self.trials) else "no trial finished"
         note = " (interrupted)" if self.interrupted else ""
-        return "\n".join(lines + [f"{len(self.trials)} trials, {len(self.failed)} failed{note}; {summary}"])
+        lines.append(f"{len(self.trials)} trials, {len(self.failed)} failed{note}; {summary}")
+        for trial in self.failed[:_TRACEBACKS_SHOWN]:
+            if trial.traceback:
+                lines.append(f"\ntrial {trial.number} failed:\n{trial.traceback.rstrip()}")
+        return "\n".join(lines)
 
     def to_csv(self, path):
         header, rows = self._rows()
@@ -210,6 +218,9 @@ class SearchResult:
         plt.close(figure)
 
 
+_TRACEBACKS_SHOWN = 3          # str(result) prints the tracebacks of the first failed trials
+
+
 def _format(value):
     if isinstance(value, float):
         return f"{value:.4g}"
@@ -230,17 +241,37 @@ def _run_trial(objective, number, params, seed, pass_seed):
         result = objective(params, seed=seed) if pass_seed else objective(params)
         if isinstance(result, dict):
             result = dict(result)
+            if "score" not in result:
+                raise ValueError(f"the objective returned a dict without \"score\" (keys {list(result)}); "
+                                 f"put the number to minimise under \"score\"")
             score = result.pop("score")
             trial.extras = result
         else:
             score = result
+        if not isinstance(score, numbers.Real) or isinstance(score, bool):
+            raise TypeError(f"the objective returned {score!r} ({type(score).__name__}); it must return a number "
+                            f"to minimise, or a dict with \"score\"")
         trial.score = float(score)
         if not math.isfinite(trial.score):
             trial.error = f"score is {trial.score}"
     except Exception as error:       # noqa: BLE001 - a failed trial must not stop the search
         trial.error = f"{type(error).__name__}: {error}"
+        trial.traceback = traceback.format_exc()
     trial.seconds = time.perf_counter() - start
     return trial
+
+
+def _check_importable(objective, caller):
+    """Worker processes import the objective by name: a lambda or a local function cannot be sent."""
+    name = getattr(objective, "__qualname__", repr(objective))
+    try:
+        unsendable = "<lambda>" in name or "<locals>" in name or not pickle.loads(pickle.dumps(objective))
+    except Exception:       # noqa: BLE001 - whatever pickle says, the answer is the same
+        unsendable = True
+    if unsendable:
+        raise TypeError(f"{caller}: the objective {name} cannot be sent to worker processes, which import it by "
+                        f"name; define it at module level (def objective(params): ... at the top of a .py file) "
+                        f"and pass that function")
 
 
 def _takes_seed(objective):
@@ -250,7 +281,7 @@ def _takes_seed(objective):
         return False
 
 
-def _run(objective, candidates, space, seed, executor, n_jobs, progress):
+def _run(caller, objective, candidates, space, seed, executor, n_jobs, progress):
     from tqdm.auto import tqdm
 
     pass_seed = _takes_seed(objective)
@@ -258,6 +289,8 @@ def _run(objective, candidates, space, seed, executor, n_jobs, progress):
     trials, interrupted = [], False
     bar = tqdm(total=len(jobs), unit="trial", disable=not progress, leave=False)
     own_pool = executor is None and n_jobs not in (None, 1)
+    if executor is not None or own_pool:
+        _check_importable(objective, caller)
     if own_pool:
         executor = ProcessPoolExecutor(n_jobs)
     try:
@@ -294,7 +327,7 @@ def grid_search(objective, space, executor=None, n_jobs=None, seed=None, progres
         if isinstance(values, Distribution) or isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
             raise TypeError(f"grid_search: space[{name!r}] must be a list of values, got {values!r}")
     candidates = [dict(zip(names, combination)) for combination in itertools.product(*space.values())]
-    return _run(objective, candidates, space, seed, executor, n_jobs, progress)
+    return _run("grid_search", objective, candidates, space, seed, executor, n_jobs, progress)
 
 
 def random_search(objective, space, n_trials, seed=None, executor=None, n_jobs=None, progress=True):
@@ -308,4 +341,4 @@ def random_search(objective, space, n_trials, seed=None, executor=None, n_jobs=N
                      for name, value in space.items()}
     candidates = [{name: d.sample(rng) if isinstance(d, Distribution) else d for name, d in distributions.items()}
                   for _ in range(n_trials)]
-    return _run(objective, candidates, distributions, seed, executor, n_jobs, progress)
+    return _run("random_search", objective, candidates, distributions, seed, executor, n_jobs, progress)
