@@ -1,9 +1,12 @@
 """The course examples: `tinygrad-edu demo --quick` runs them all and each reaches a sanity threshold."""
 import json
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 
+import tinygrad_edu
 from tinygrad_edu.__main__ import main as cli
 from tinygrad_edu.examples import xor_engine
 
@@ -58,3 +61,18 @@ def test_quick_demo_sanity_thresholds(quick_demo):
     recall = {name.split(", ")[1].split(":")[0]: float(ours.split(" / ")[1])
               for name, ours in results["imbalance"].items()}
     assert recall["plain"] < 0.1 and recall["class weights (pos_weight)"] > 0.5 and recall["SMOTE"] > 0.5
+
+
+def test_cli_version_and_help_name_every_choice():
+    cli = [sys.executable, "-m", "tinygrad_edu"]
+    version = subprocess.run(cli + ["--version"], capture_output=True, text=True, check=True)
+    assert version.stdout.strip() == f"tinygrad-edu {tinygrad_edu.__version__}"
+    help_text = subprocess.run(cli + ["graph", "--help"], capture_output=True, text=True, check=True).stdout
+    assert "xor: the 2-2-1 net" in help_text and "mnist: the 784-64-16-10 net" in help_text
+    assert "svg (default), png or pdf" in help_text
+    assert "--quick" in subprocess.run(cli + ["demo", "--help"], capture_output=True, text=True, check=True).stdout
+
+
+def test_the_package_exposes_viz():
+    import tinygrad_edu as tg
+    assert tg.viz.draw_graph is not None and hasattr(tg.Tensor, "_repr_svg_")

@@ -74,17 +74,23 @@ def graph(args):
 
 
 def main(argv=None):
+    from . import __version__
+
     parser = argparse.ArgumentParser(prog="tinygrad-edu", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser.add_argument("--version", action="version", version=f"tinygrad-edu {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="{demo,graph}")
     run_demo = commands.add_parser("demo", help="train the course's networks, write figures and out/RESULTS.md")
     run_demo.add_argument("--quick", action="store_true", help="small budgets: a check that everything runs")
     run_demo.add_argument("--out", default="out", help="folder for figures and RESULTS.md (default: out/)")
     run_demo.add_argument("--jobs", type=int, default=2, help="experiments run in parallel (default: 2)")
     run_demo.set_defaults(run=demo)
     draw = commands.add_parser("graph", help="draw the computation graph of one of the course's networks")
-    draw.add_argument("name", choices=["xor", "mnist"])
+    draw.add_argument("name", choices=["xor", "mnist"],
+                      help="xor: the 2-2-1 net of course 10.3, forward and each backward step; "
+                           "mnist: the 784-64-16-10 net of 12.1")
     draw.add_argument("--out", default="out", help="folder for the drawings (default: out/)")
-    draw.add_argument("--format", default="svg", choices=["svg", "png", "pdf"])
+    draw.add_argument("--format", default="svg", choices=["svg", "png", "pdf"],
+                      help="file format of the drawings: svg (default), png or pdf")
     draw.set_defaults(run=graph)
     args = parser.parse_args(argv)
     return args.run(args)
