@@ -225,10 +225,9 @@ class Tensor:
                     g = _fit(ctx, parent, g, dz)      # sum back over broadcast axes, check shape and dtype
                 if parent._ctx is None:
                     _accumulate(parent, g, fresh=_made_for_one_input(g, dz, grads))
-                elif parent in pending:
-                    pending[parent] = pending[parent] + g
                 else:
-                    pending[parent] = g
+                    summed = pending.get(parent)
+                    pending[parent] = g if summed is None else summed + g
 
     def _seed(self, grad):
         """dZ of the root: 1 for a one-element tensor, else the given array."""
@@ -415,13 +414,14 @@ def backward_order(root):
     made its inputs, so each tensor comes before its inputs: by the time its op runs, every
     op that used it has passed its gradient back, and its dZ is complete.
     """
-    found, seen, stack = [], set(), [root]
-    while stack:
-        t = stack.pop()
-        if t._ctx is not None and t not in seen:
-            seen.add(t)
-            found.append(t)
-            stack.extend(t._ctx.parents)
+    if root._ctx is None:
+        return []
+    found, seen = [root], {root}
+    for t in found:                          # the list grows as the walk finds more tensors
+        for parent in t._ctx.parents:
+            if parent._ctx is not None and parent not in seen:
+                seen.add(parent)
+                found.append(parent)
     found.sort(key=attrgetter("_ctx.tape_index"), reverse=True)
     return found
 
