@@ -310,8 +310,8 @@ class Function:
             data = np.asarray(data)
         if _graph.anomaly:
             _check_forward(cls.op_name, data, parents)
-        if not recording and data.dtype != _graph.default_dtype and data.dtype.kind == "f" and _no_float_tensor(inputs):
-            data = data.astype(_graph.default_dtype)        # int → float gives the default float dtype
+        if not recording and data.dtype.kind == "f" and data.dtype != _graph.default_dtype:
+            data = _promoted(data, inputs)
         out = Tensor.__new__(Tensor)
         out.data, out.grad, out.name, out._retain = data, None, None, _graph.retain_all
         if recording:
@@ -365,8 +365,12 @@ def _number(value, dtype):
     return constant
 
 
-def _no_float_tensor(inputs):
-    return not any(isinstance(x, Tensor) and x.data.dtype.kind == "f" for x in inputs)
+def _promoted(data, inputs):
+    """A float result of integer (or bool) tensors in the default float dtype (`int_tensor / 2`,
+    `.exp()`, `+ 0.5`), whatever numpy chose; a result of float tensors stays as it is."""
+    if any(isinstance(x, Tensor) and x.data.dtype.kind == "f" for x in inputs):
+        return data
+    return data.astype(_graph.default_dtype)
 
 
 def _describe(tensors):
@@ -392,14 +396,6 @@ def _check_forward(op_name, data, parents):
             raise RuntimeError(f"detect_anomaly: input {who} of {op_name} already held {_bad(t.data)} when it "
                                f"came in; {op_name} did not make it")
     raise RuntimeError(f"detect_anomaly: forward of {op_name} produced {_bad(data)} (with {_describe(parents)})")
-
-
-def _check_backward(ctx, grads):
-    """detect_anomaly: name the op whose backward made a NaN/inf."""
-    for index, g in enumerate(grads):
-        if g is not None and not np.isfinite(g).all():
-            raise RuntimeError(f"detect_anomaly: backward of {ctx.op_name} produced {_bad(np.asarray(g))} for "
-                               f"input {index} (with {_describe(ctx.parents)})")
 
 
 def _bad(array):
@@ -442,6 +438,14 @@ def _input_grads(ctx, dz, retain_graph):
     if _graph.anomaly:
         _check_backward(ctx, grads)
     return grads
+
+
+def _check_backward(ctx, grads):
+    """detect_anomaly: name the op whose backward made a NaN/inf."""
+    for index, g in enumerate(grads):
+        if g is not None and not np.isfinite(g).all():
+            raise RuntimeError(f"detect_anomaly: backward of {ctx.op_name} produced {_bad(np.asarray(g))} for "
+                               f"input {index} (with {_describe(ctx.parents)})")
 
 
 def _fit(ctx, parent, g, dz):
