@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: demo test docs bench graphviz mnist clean
+.PHONY: demo test docs bench graphviz mnist chromium clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,10 +34,15 @@ graphviz:
 mnist:
 	@[ -d /usr/share/datasets/fashion-mnist ] || { $(call apt_install,dataset-fashion-mnist,no MNIST-format data); }
 
+# The backprop pages are tested in a real browser: Debian's headless Chromium and its driver.
+chromium:
+	@{ command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; } || \
+	  { $(call apt_install,chromium chromium-driver,headless Chromium is missing); }
+
 demo: $(INSTALLED) graphviz mnist
 	$(BIN)/tinygrad-edu demo
 
-test: $(INSTALLED) graphviz mnist
+test: $(INSTALLED) graphviz mnist chromium
 	CI=$${CI:-} $(BIN)/python -m pytest -q
 
 # Speed against hand-written numpy (and PyTorch, when it is installed in .venv).
@@ -47,10 +52,16 @@ bench: $(INSTALLED) graphviz mnist
 	$(BIN)/python benchmarks/floor_chain.py
 	$(BIN)/python benchmarks/bench_viz.py
 
-# The picture in README.md: the XOR net after one backward pass, gradients in red.
-docs: $(INSTALLED) graphviz
-	$(BIN)/tinygrad-edu graph xor --out out/graphs
-	cp out/graphs/xor_backward.svg docs/xor_graph.svg
+# The pictures in README.md: the XOR net after one backward pass (gradients in red), drawn
+# top to bottom to fit the page, and a screenshot of its backprop page in headless Chromium.
+CHROMIUM_FLAGS := --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking \
+	--disable-component-update --disable-sync --hide-scrollbars
+docs: $(INSTALLED) graphviz chromium
+	$(BIN)/python -c "from tinygrad_edu import viz; from tinygrad_edu.examples.graphs import xor_loss; \
+	  loss = xor_loss(); loss.backward(); viz.draw_graph(loss, rankdir='TB').render('docs/xor_graph', format='svg', cleanup=True)"
+	$(BIN)/tinygrad-edu explore xor --out out/xor_explorer.html
+	chromium $(CHROMIUM_FLAGS) --user-data-dir=$$(mktemp -d) --window-size=1280,760 \
+	  --screenshot=docs/xor_explorer.png "file://$(CURDIR)/out/xor_explorer.html#step=7"
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .hypothesis

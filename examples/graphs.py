@@ -1,13 +1,15 @@
-"""Computation graphs of the course's networks, drawn with graphviz (`tinygrad-edu graph NAME`).
+"""Computation graphs of the course's networks: drawings (`tinygrad-edu graph NAME`) and
+pages to step through backprop in a browser (`tinygrad-edu explore NAME`).
 
 xor:   the 2-2-1 XOR net on its four points, before and after backward (gradients in
        red), and one drawing per backward step in xor_steps/ to page through backprop.
+sine:  the 1-2-1 net of the sine curve (9.5) on eight points.
 mnist: the 784-64-16-10 net drawn by module: one cluster per layer, parameters by name.
 """
 import numpy as np
 
 import tinygrad_edu.functional as F
-from tinygrad_edu import Tensor, viz
+from tinygrad_edu import Tensor, datasets, nn, viz
 
 try:
     from . import mnist, xor_engine
@@ -54,9 +56,33 @@ def draw_mnist(out, format="svg"):
 DRAWINGS = {"xor": draw_xor, "mnist": draw_mnist}
 
 
+def explore_xor():
+    return viz.explore(xor_loss(), title="XOR, 2-2-1 (course 10.3): one forward and backward pass")
+
+
+def explore_sine():
+    (X, Y), _ = datasets.sin_curve(n_train=8, seed=0)
+    model = nn.Sequential(nn.Linear(1, 2, seed=0), nn.Sigmoid(), nn.Linear(2, 1, seed=1))
+    loss = F.mse_loss(model(Tensor(X, name="X")), Y) / 2
+    loss.name = "half-MSE"
+    return viz.explore(loss, model=model, title="Sine curve, 1-2-1 (course 9.5): eight points, half-MSE")
+
+
+def explore_mnist():
+    model = mnist.build(seed=0, dtype=np.float64)
+    X = Tensor(np.random.default_rng(0).random((4, 784)), name="X")
+    loss = F.cross_entropy(model(X), np.array([3, 1, 4, 1]))
+    loss.name = "CE"
+    return viz.explore(loss, model=model, title="784-64-16-10 (course 12.1): four images, softmax + cross-entropy")
+
+
+EXPLORERS = {"xor": explore_xor, "sine": explore_sine, "mnist": explore_mnist}
+
+
 def run(quick=False, out="out", seed=0, progress=True):
     paths = [path for draw in DRAWINGS.values() for path in draw(out)]
-    print(f"  wrote {len(paths)} graph drawings to {out}/")
+    pages = [EXPLORERS[name]().save(figure_path(out, f"{name}_explorer.html")) for name in ("xor", "mnist")]
+    print(f"  wrote {len(paths)} graph drawings and {len(pages)} backprop pages to {out}/")
     return []
 
 

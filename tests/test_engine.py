@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 import tinygrad_edu as tg
 from tinygrad_edu import Function, Tensor, backward_order, viz
 from tinygrad_edu.testing import shapes, tensors
+from tinygrad_edu.viz import drawing
 
 from .helpers import full_and_fast
 
@@ -65,13 +66,13 @@ def test_backward_steps_draw_the_engine_order(monkeypatch, tmp_path):
     x, e = issue_graph()
     order = backward_order(e)
     drawn = []
-    original = viz.draw_graph
+    original = drawing.draw_graph
 
     def recording(root, **options):
         drawn.append(options.get("active"))
         return original(root, **options)
 
-    monkeypatch.setattr(viz, "draw_graph", recording)
+    monkeypatch.setattr(drawing, "draw_graph", recording)
     monkeypatch.setattr(viz.Graph, "render", lambda self, path, **kw: str(path))    # no `dot` needed here
     viz.backward_steps(e, tmp_path)
     assert drawn[0] is None and drawn[1:] == order

@@ -73,12 +73,20 @@ def graph(args):
     return 0
 
 
+def explore(args):
+    path = Path(args.out or f"out/{args.name}_explorer.html")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    importlib.import_module("tinygrad_edu.examples.graphs").EXPLORERS[args.name]().save(path)
+    print(f"wrote {path}: open it in a browser (file://{path.resolve()})")
+    return 0
+
+
 def main(argv=None):
     from . import __version__
 
     parser = argparse.ArgumentParser(prog="tinygrad-edu", description=__doc__)
     parser.add_argument("--version", action="version", version=f"tinygrad-edu {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="{demo,graph}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="{demo,graph,explore}")
     run_demo = commands.add_parser("demo", help="train the course's networks, write figures and out/RESULTS.md")
     run_demo.add_argument("--quick", action="store_true", help="small budgets: a check that everything runs")
     run_demo.add_argument("--out", default="out", help="folder for figures and RESULTS.md (default: out/)")
@@ -92,6 +100,12 @@ def main(argv=None):
     draw.add_argument("--format", default="svg", choices=["svg", "png", "pdf"],
                       help="file format of the drawings: svg (default), png or pdf")
     draw.set_defaults(run=graph)
+    page = commands.add_parser("explore", help="write a page that steps through backprop of one of the course's "
+                                               "networks, in a browser")
+    page.add_argument("name", choices=["xor", "sine", "mnist"],
+                      help="xor: the 2-2-1 net of 10.3; sine: the 1-2-1 net of 9.5; mnist: the 784-64-16-10 net of 12.1")
+    page.add_argument("--out", default=None, help="the .html file to write (default: out/NAME_explorer.html)")
+    page.set_defaults(run=explore)
     args = parser.parse_args(argv)
     return args.run(args)
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import graphviz
 import numpy as np
 
-from .engine import Tensor, backward_order, retain_grads
+from ..engine import Tensor, backward_order, retain_grads
 
 _INSTALL_DOT = ("graphviz's `dot` program was not found on PATH; install it (Debian/Ubuntu: apt-get install "
                 "graphviz, macOS: brew install graphviz, conda: conda install graphviz). The DOT source is in "
@@ -68,17 +68,35 @@ def is_number(t):
 
 
 def collect(root, max_nodes=None):
-    """Tensors reachable from root, root first (breadth first), at most max_nodes of them,
-    numbers (`is_number`) left out."""
+    """Tensors reachable from root, root first (breadth first), numbers (`is_number`) left out.
+
+    With `max_nodes`, as many as fit when every node drawn counts: a tensor's box, its op's
+    ellipse and the numbers drawn beside that op; when not all fit, one node is kept for the
+    summary of the rest.
+    """
     order, seen = [root], {id(root)}
     for t in order:
-        if max_nodes is not None and len(order) >= max_nodes:
-            break
         for parent in t.parents:
             if id(parent) not in seen and not is_number(parent):
                 seen.add(id(parent))
                 order.append(parent)
-    return order[:max_nodes] if max_nodes is not None else order
+    if max_nodes is None:
+        return order
+    costs = [nodes_drawn_for(t) for t in order]
+    if sum(costs) <= max_nodes:
+        return order
+    kept, used = [], 1                     # one node for "… N more tensors"
+    for t, cost in zip(order, costs):
+        if used + cost > max_nodes:
+            break
+        kept.append(t)
+        used += cost
+    return kept
+
+
+def nodes_drawn_for(t):
+    """The nodes drawing tensor t takes: its box, its op and the numbers beside that op."""
+    return 1 + (t.op is not None) + sum(is_number(p) for p in t.parents)
 
 
 def draw_graph(root, *, show_data=True, show_grad=True, formulas=True, rankdir="LR", max_nodes=500,
@@ -105,12 +123,12 @@ def draw_graph(root, *, show_data=True, show_grad=True, formulas=True, rankdir="
         for t in members:
             key = number[id(t)]
             target.node(f"t{key}", _tensor_label(t, t is root, names, show_data, show_grad), shape="box",
-                        **_tensor_style(t, t is root, id(t) in highlighted))
+                        id=f"t{key}", **_tensor_style(t, t is root, id(t) in highlighted))
             if t.op is not None:
                 label = f"<<b>{html.escape(t.op)}</b>"
                 if formulas and t.formula:
                     label += f'<br/><font point-size="8">{html.escape(t.formula)}</font>'
-                target.node(f"op{key}", label + ">", shape="ellipse", style="filled",
+                target.node(f"op{key}", label + ">", shape="ellipse", style="filled", id=f"op{key}",
                             fillcolor="#ffb0b0" if id(t) == active else "#fff3c4",
                             tooltip=(formulas and t.formula) or t.op)
                 target.edge(f"op{key}", f"t{key}", tooltip=_shape(t))
@@ -263,7 +281,13 @@ def backward_steps(root, out_dir, format="svg", **options):
                 active = node
                 highlight = tuple(p for p in node.parents if p.grad is not None)
             graph = draw_graph(root, highlight=highlight, active=active, **options)
-            graph.attr(label=f"backward step {step} of {len(order)}", labelloc="t")
+            if step:
+                caption = (f"backward step {step} of {len(order)}: {active.op} turns dZ of its output into the "
+                           f"gradients of its inputs (red: complete now)")
+            else:
+                caption = f"backward step 0 of {len(order)}: the forward graph, before any gradient"
+            graph.attr(label=caption, labelloc="t")
+            add_legend(graph)
             path = os.path.join(out_dir, f"step_{step:02d}")
             paths.append(graph.render(path, format=format, cleanup=True))
     finally:
@@ -271,6 +295,19 @@ def backward_steps(root, out_dir, format="svg", **options):
             if id(t) in final:
                 t.grad = final[id(t)]
     return paths
+
+
+LEGEND = [("#cfe3ff", "parameter (a leaf that requires grad)"), ("#eeeeee", "input or constant"),
+          ("white", "tensor an op made (double border: the root)"), ("#fff3c4", "op, with its rule"),
+          ("#ffb0b0", "the op of this step"), ("#d00000", "red text or border: a gradient")]
+
+
+def add_legend(graph):
+    """A key to the colours, as one table drawn at the side of the graph."""
+    rows = "".join(f'<tr><td bgcolor="{colour}" width="14"></td><td align="left">{html.escape(text)}</td></tr>'
+                   for colour, text in LEGEND)
+    graph.node("legend", f'<<table border="0" cellborder="1" cellspacing="0">{rows}</table>>', shape="plaintext",
+               fontsize="9")
 
 
 def _repr_svg_(tensor):
