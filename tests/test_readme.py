@@ -13,5 +13,6 @@ def test_readme_has_snippets():
 
 
 @pytest.mark.parametrize("index", range(len(SNIPPETS)))
-def test_readme_snippet_runs(index, capsys):
+def test_readme_snippet_runs(index, capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)                 # what a snippet writes (out/...) lands in a scratch folder
     exec(compile(SNIPPETS[index], f"README.md snippet {index}", "exec"), {})

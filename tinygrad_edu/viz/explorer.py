@@ -149,8 +149,9 @@ class Explorer:
         return re.sub(r"\{\{([A-Z]+)\}\}", lambda m: parts[m.group(1)], page)     # one pass: inserts stay as they are
 
     def save(self, path):
-        """Write the page to `path` (one .html file) and return the path."""
+        """Write the page to `path` (one .html file; its folder is made if missing) and return the path."""
         path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(self.html(), encoding="utf-8")
         return path
 
