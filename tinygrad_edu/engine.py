@@ -207,7 +207,7 @@ class Tensor:
                                "requires_grad=True (and not inside no_grad())")
         seed = self._seed(grad)
         if self._ctx is None:
-            _accumulate(self, seed, fresh=False)
+            _add_to_leaf(self, seed, seed, ())
             return
         pending = {self: seed}       # dZ of each tensor still to run, summed over its consumers
         for node in backward_order(self):
@@ -215,7 +215,7 @@ class Tensor:
             if dz is None:           # no gradient reached this op
                 continue
             if node._retain:
-                _accumulate(node, dz, fresh=False)
+                _add_to_leaf(node, dz, dz, ())      # a retained gradient is kept like a leaf's
             ctx = node._ctx
             grads = _input_grads(ctx, dz, retain_graph)
             for parent, g in zip(ctx.parents, grads):
@@ -224,7 +224,7 @@ class Tensor:
                 if type(g) is not np.ndarray or g.shape != parent.data.shape or g.dtype is not parent.data.dtype:
                     g = _fit(ctx, parent, g, dz)      # sum back over broadcast axes, check shape and dtype
                 if parent._ctx is None:
-                    _accumulate(parent, g, fresh=_made_for_one_input(g, dz, grads))
+                    _add_to_leaf(parent, g, dz, grads)
                 else:
                     summed = pending.get(parent)
                     pending[parent] = g if summed is None else summed + g
@@ -332,8 +332,15 @@ def _snake_case(name):
 
 def _as_tensors(inputs):
     """The op's inputs as Tensors: numbers and arrays among them become constants."""
-    beside = next((x.data.dtype for x in inputs if isinstance(x, Tensor)), None)
-    return tuple(x if isinstance(x, Tensor) else _constant(x, beside) for x in inputs)
+    beside = None                       # the dtype of the first tensor, which a Python number takes
+    for x in inputs:
+        if isinstance(x, Tensor):
+            beside = x.data.dtype
+            break
+    tensors = []
+    for x in inputs:
+        tensors.append(x if isinstance(x, Tensor) else _constant(x, beside))
+    return tuple(tensors)
 
 
 def _constant(x, beside):
@@ -485,22 +492,22 @@ def _wrong_gradient(ctx, parent, g):
                         f"for input {index}, which has shape {parent.shape} and dtype {parent.dtype}")
 
 
-def _made_for_one_input(g, dz, grads):
-    """True when the op made g for this one input: not dZ passed on, not a view of another
-    array, not handed to two inputs. Only such a gradient may become a leaf's `.grad` without
-    a copy; anything else is copied, so no two `.grad` arrays ever share memory."""
-    if g is dz or g.base is not None:
-        return False
-    handed_out = 0
+def _add_to_leaf(tensor, g, dz, grads):
+    """Add g into `tensor.grad`. A first gradient is kept as it is only when the op made it for
+    this one input: not dZ passed on, not a view of another array, not handed to two inputs
+    (`grads`, all the op returned). Anything else is copied, so no two `.grad` arrays ever
+    share memory."""
+    if tensor.grad is not None:
+        tensor.grad += g
+    elif g is dz or g.base is not None or _handed_out_twice(g, grads):
+        tensor.grad = g.copy()
+    else:
+        tensor.grad = g
+
+
+def _handed_out_twice(g, grads):
+    count = 0
     for h in grads:
         if h is g:
-            handed_out += 1
-    return handed_out <= 1
-
-
-def _accumulate(tensor, g, fresh):
-    """Add g into `tensor.grad` (the first gradient is kept as it is when `fresh`, else copied)."""
-    if tensor.grad is None:
-        tensor.grad = g if fresh else g.copy()
-    else:
-        tensor.grad += g
+            count += 1
+    return count > 1
