@@ -226,13 +226,18 @@ def test_missing_files_offline_say_where_and_how(tmp_path, monkeypatch):
         datasets.load_mnist(kind="letters")
 
 
-def test_an_explicit_root_is_the_only_place_looked_in(tmp_path, monkeypatch):
+def install_tiny_fashion(tmp_path, monkeypatch):
+    """A folder of tiny Fashion-MNIST files where Debian's package would put them (and an empty cache)."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     installed = tmp_path / "debian"
     installed.mkdir()
     write_tiny_mnist(installed, compress=True)
-    trust(monkeypatch, "fashion", installed)
     monkeypatch.setitem(mnist.SYSTEM_DIRS, "fashion", [installed])
+    return installed
+
+
+def test_an_explicit_root_is_the_only_place_looked_in(tmp_path, monkeypatch):
+    trust(monkeypatch, "fashion", install_tiny_fashion(tmp_path, monkeypatch))
     assert datasets.load_mnist(kind="fashion", download=False)[0][0].shape == (6, 784)    # found without root
     with pytest.raises(FileNotFoundError, match=r"root='/nonexistent' is not a folder \(it does not exist\)"):
         datasets.load_mnist(root="/nonexistent", kind="fashion")
@@ -247,11 +252,7 @@ def test_an_explicit_root_is_the_only_place_looked_in(tmp_path, monkeypatch):
 
 
 def test_missing_digits_point_to_the_installed_fashion_mnist(tmp_path, monkeypatch):
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    installed = tmp_path / "debian"
-    installed.mkdir()
-    write_tiny_mnist(installed, compress=True)
-    monkeypatch.setitem(mnist.SYSTEM_DIRS, "fashion", [installed])
+    install_tiny_fashion(tmp_path, monkeypatch)
     with pytest.raises(FileNotFoundError, match=r'Fashion-MNIST is installed here \(.*debian\): '
                                                 r'load_mnist\(kind="fashion"\) works offline'):
         datasets.load_mnist(kind="digits", download=False)
