@@ -43,6 +43,9 @@ def test_quick_demo_writes_every_result_and_figure(quick_demo):
         assert (out / figure).read_bytes()[:4] == b"\x89PNG", figure
     for drawing in ("xor_forward.svg", "xor_backward.svg", "mnist_graph.svg", "xor_steps/step_04.svg"):
         assert (out / drawing).read_text(encoding="utf-8").lstrip().startswith("<?xml"), drawing
+    for page in ("xor_explorer.html", "mnist_explorer.html"):          # the backprop pages
+        text = (out / page).read_text(encoding="utf-8")
+        assert text.startswith("<!DOCTYPE html>") and 'id="tinygrad-edu-steps"' in text and "<svg" in text, page
 
 
 def test_quick_demo_sanity_thresholds(quick_demo):
