@@ -1,5 +1,8 @@
 """The course examples: `tinygrad-edu demo --quick` runs them all and each reaches a sanity threshold."""
+import contextlib
+import io
 import json
+import re
 import subprocess
 import sys
 
@@ -14,9 +17,26 @@ from tinygrad_edu.examples import xor_engine
 @pytest.fixture(scope="module")
 def quick_demo(tmp_path_factory):
     out = tmp_path_factory.mktemp("out")
-    assert cli(["demo", "--quick", "--out", str(out)]) == 0
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        assert cli(["demo", "--quick", "--out", str(out)]) == 0
+    (out / "printed.txt").write_text(printed.getvalue(), encoding="utf-8")
     results = json.loads((out / "results.json").read_text(encoding="utf-8"))
     return out, {name: {row[0]: row[2] for row in entry["rows"]} for name, entry in results.items()}
+
+
+def test_the_demo_says_what_it_is_doing(quick_demo):
+    out, results = quick_demo
+    lines = (out / "printed.txt").read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "tinygrad-edu demo: 13 experiments on 2 processes (quick)"
+    started = [re.fullmatch(r"▶ (\w+) started \(seed 0, at \d+ s\)", line) for line in lines if line.startswith("▶")]
+    ended = [re.fullmatch(r"✓ (\w+) done in \d+ s · (\d+) of 13 · elapsed \d+ s( · about \d+ s left)?", line)
+             for line in lines if line.startswith("✓")]
+    assert all(started) and all(ended)                  # whole lines: the two workers never mix within one
+    assert sorted(m.group(1) for m in started) == sorted(m.group(1) for m in ended) == sorted(results)
+    assert [int(m.group(2)) for m in ended] == list(range(1, 14)) and ended[-1].group(3) is None
+    position = {line.split()[1] + line[0]: i for i, line in enumerate(lines) if line.startswith(("▶", "✓"))}
+    assert position["sine_curve✓"] < position["how_it_works▶"]      # how_it_works reads what sine_curve saves
 
 
 def value(rows, start):

@@ -1,11 +1,13 @@
 """The `tinygrad-edu` command: run the course's networks and write their results."""
 import argparse
+import contextlib
 import datetime
 import importlib
+import io
 import json
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from pathlib import Path
 
 # The course's experiments (modules of examples/), in groups that run one after the other
@@ -22,13 +24,50 @@ COURSE_ORDER = ["sine_curve", "complex_curve", "how_it_works", "hyperparameter_s
                 "three_class", "imbalance", "mnist", "gradient_check", "learning_rate", "optimizers"]
 
 
-def _run_group(modules, quick, out):
-    """Run examples in this process; return (module, seconds, rows) for each."""
-    results = []
-    for name in modules:
-        start = time.perf_counter()
-        rows = importlib.import_module(f"tinygrad_edu.examples.{name}").run(quick=quick, out=out, progress=False)
-        results.append((name, time.perf_counter() - start, rows))
+# Seconds each experiment took in a full run on 2 cores: the weights of "about T left".
+TYPICAL_SECONDS = {"optimizers": 185, "three_class": 143, "mnist": 95, "complex_curve": 76,
+                   "hyperparameter_search": 45, "sine_curve": 31, "gradient_check": 22, "double_arc": 12,
+                   "learning_rate": 10, "xor_engine": 4, "how_it_works": 1, "graphs": 1, "imbalance": 1}
+
+
+def _run_example(name, quick, out, seed):
+    """Run one example in a worker; return (seconds, rows, what it printed). The worker prints
+    nothing itself: the parent prints whole lines, so two workers never mix within a line."""
+    printed = io.StringIO()
+    start = time.perf_counter()
+    with contextlib.redirect_stdout(printed):
+        rows = importlib.import_module(f"tinygrad_edu.examples.{name}").run(quick=quick, out=out, seed=seed,
+                                                                            progress=False)
+    return time.perf_counter() - start, rows, printed.getvalue()
+
+
+def _schedule(pool, jobs, quick, out, seed, say):
+    """Run DEMO_GROUPS on the pool: a group's examples one after the other, at most `jobs` at
+    once, so that an example starts when it is handed to a worker. Returns name → (seconds, rows)."""
+    ready = [list(group) for group in DEMO_GROUPS]         # groups whose next example may start
+    running, results = {}, {}
+    total = sum(map(len, DEMO_GROUPS))
+    start = time.perf_counter()
+    while ready or running:
+        while ready and len(running) < jobs:
+            group = ready.pop(0)
+            name = group.pop(0)
+            running[pool.submit(_run_example, name, quick, out, seed)] = (name, group)
+            say(f"▶ {name} started (seed {seed}, at {time.perf_counter() - start:.0f} s)")
+        done, _ = wait(running, return_when=FIRST_COMPLETED)
+        for future in done:
+            name, group = running.pop(future)
+            if group:
+                ready.append(group)                        # the next of its group may start now
+            seconds, rows, printed = future.result()
+            results[name] = (seconds, rows)
+            elapsed = time.perf_counter() - start
+            finished = sum(TYPICAL_SECONDS.get(n, 30) for n in results)
+            left = sum(TYPICAL_SECONDS.get(n, 30) for group in DEMO_GROUPS for n in group if n not in results)
+            say(f"✓ {name} done in {seconds:.0f} s · {len(results)} of {total} · elapsed {elapsed:.0f} s"
+                + (f" · about {left * elapsed / finished:.0f} s left" if left else ""))
+            for line in printed.splitlines():
+                say(line)
     return results
 
 
@@ -50,19 +89,20 @@ def demo(args):
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
-    results = {}
+
+    def say(line):
+        print(line, flush=True)
+
+    say(f"tinygrad-edu demo: {sum(map(len, DEMO_GROUPS))} experiments on {args.jobs} processes"
+        + (" (quick)" if args.quick else ", about 5 minutes on 2 cores"))
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:
-        futures = [pool.submit(_run_group, group, args.quick, str(out)) for group in DEMO_GROUPS]
-        for future in as_completed(futures):
-            for name, elapsed, rows in future.result():
-                results[name] = (elapsed, rows)
-                print(f"== {name} ({elapsed:.0f} s)", flush=True)
+        results = _schedule(pool, args.jobs, args.quick, str(out), 0, say)
     seconds = time.perf_counter() - start
     write_results(out / "RESULTS.md", results, args.quick, seconds)
     (out / "results.json").write_text(json.dumps(
         {name: {"seconds": elapsed, "rows": rows} for name, (elapsed, rows) in results.items()},
         ensure_ascii=False, indent=1), encoding="utf-8")
-    print(f"wrote {out / 'RESULTS.md'}, results.json and the figures in {out}/ ({seconds:.0f} s)")
+    say(f"wrote {out / 'RESULTS.md'}, results.json, the figures and the backprop pages in {out}/ ({seconds:.0f} s)")
     return 0
 
 
