@@ -47,13 +47,16 @@ def plot_regression(path, X_train, Y_train, model, history, label, points=100, t
     fit_ax.scatter(X_train, Y_train, s=5, alpha=0.45, label="training data")
     with no_grad():
         fit_ax.plot(grid, model(grid).data, "r", label=label)
+    fit_ax.set(xlabel="x", ylabel="y", title="the data and the network's curve")
     fit_ax.legend()
     loss_ax.plot(history["epoch"], history["train_loss"], label="train")
     loss_ax.plot(history["epoch"], history["val_loss"], "--", label="validation")
     if threshold is not None:
-        loss_ax.axhline(threshold, color="gray", lw=0.8)
-    loss_ax.set(xlabel="epoch", ylabel="half-MSE", yscale="log")
+        loss_ax.axhline(threshold, color="gray", lw=0.8, label=f"the course's stop loss {threshold:g}")
+    loss_ax.set(xlabel="epoch", ylabel="loss J = Σ(A − Y)² / 2m (half-MSE)", yscale="log",
+                title="training and validation loss")
     loss_ax.legend()
+    figure.tight_layout()
     figure.savefig(path, dpi=100)
     plt.close(figure)
 

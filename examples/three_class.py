@@ -16,6 +16,11 @@ except ImportError:  # run as a script
     from _common import example_main, figure_path, pyplot, report
 
 
+# (point colour, region colour, what the class is) for classes 0, 1, 2
+CLASSES = [("#1f5fd1", "#cddcf7", "centre square"), ("#d9730d", "#fbe0c4", "ring"),
+           ("#2a8a3e", "#cfeccf", "corners")]
+
+
 def build(hidden=3, seed=0):
     return nn.Sequential(nn.Linear(2, hidden, seed=seed), nn.Sigmoid(), nn.Linear(hidden, 3, seed=seed + 1))
 
@@ -46,13 +51,20 @@ def run(quick=False, out="out", seed=0, progress=True):
     sweep = {hidden: test_accuracy(train(hidden, sweep_epochs, data, seed, progress), data) for hidden in (2, 4, 8, 16)}
 
     plt = pyplot()
-    figure, ax = plt.subplots(figsize=(6, 5))
+    from matplotlib.colors import ListedColormap
+    figure, ax = plt.subplots(figsize=(6.4, 5.4))
     u, v = np.meshgrid(np.linspace(0, 1, 150), np.linspace(0, 1, 150))
     with no_grad():
         regions = model(np.stack([u.ravel(), v.ravel()], axis=1)).data.argmax(axis=1).reshape(u.shape)
-    ax.contourf(u, v, regions, levels=[-0.5, 0.5, 1.5, 2.5], cmap="Pastel1", alpha=0.8)
-    ax.scatter(*X_test.T, c=y_test, cmap="Set1", s=8)
-    ax.set_title(f"2-3-3 network: test accuracy {accuracy:.3f}")
+    # Each class one hue: its region light, its points dark, so a point off its colour is a mistake.
+    ax.contourf(u, v, regions, levels=[-0.5, 0.5, 1.5, 2.5], cmap=ListedColormap([light for _, light, _ in CLASSES]))
+    for label, (dark, _, name) in enumerate(CLASSES):
+        ax.scatter(*X_test[y_test == label].T, color=dark, s=9, label=f"class {label}: {name}")
+    ax.set(xlabel="x1 (min-max scaled)", ylabel="x2 (min-max scaled)",
+           title=f"2-3-3 network: the regions it predicts and the test points (accuracy {accuracy:.3f})")
+    ax.title.set_fontsize(10)
+    ax.legend(loc="upper right", fontsize=8, framealpha=0.9)
+    figure.tight_layout()
     figure.savefig(figure_path(out, "three_class.png"), dpi=100)
     plt.close(figure)
     return report([

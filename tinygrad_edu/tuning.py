@@ -182,11 +182,12 @@ class SearchResult:
             writer.writerow(header)
             writer.writerows(rows)
 
-    def plot(self, path):
+    def plot(self, path, title=None):
         """Score against each hyperparameter, on a log axis where its distribution is log."""
         import matplotlib
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
+        from matplotlib.ticker import NullFormatter, ScalarFormatter
 
         finished = [t for t in self.trials if t.ok]
         names = [n for n in self.space if len({repr(t.params[n]) for t in finished}) > 1] or list(self.space)[:1]
@@ -202,17 +203,24 @@ class SearchResult:
             if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
                 x = np.array(values, dtype=float)
                 if getattr(self.space[name], "log", False):
-                    ax.set_xscale("log")
+                    ax.set_xscale("log")                     # plain numbers, and none on the minor ticks
+                    ax.xaxis.set_major_formatter(ScalarFormatter())
+                    ax.xaxis.set_minor_formatter(NullFormatter())
+                distinct = sorted(set(values))
+                if all(isinstance(v, int) for v in values) and len(distinct) <= 12:
+                    ax.set_xticks(distinct, [str(v) for v in distinct])     # only the values tried
             else:
                 labels = sorted({str(v) for v in values})
                 x = np.array([labels.index(str(v)) for v in values])
                 ax.set_xticks(range(len(labels)), labels)
             ax.scatter(x[~capped], shown[~capped], s=18)
             ax.scatter(x[capped], shown[capped], s=30, marker="^", color="red", label=f"> {cap:.3g}")
-            ax.set(xlabel=name, ylabel="score", yscale="log" if log_y else "linear")
+            ax.set(xlabel=name, ylabel="score (lower is better)", yscale="log" if log_y else "linear")
             if capped.any():
                 ax.legend(fontsize=8)
             ax.grid(alpha=0.3)
+        if title:
+            figure.suptitle(title)
         figure.tight_layout()
         figure.savefig(path, dpi=100)
         plt.close(figure)
