@@ -36,13 +36,15 @@ def run(quick=False, out="out", seed=0, progress=True):
     plt = pyplot()
     figure, axes = plt.subplots(1, 4, figsize=(18, 4))
     for j in range(2):
-        axes[0].plot(x, Z1.data[:, j], "o-", ms=3, label=f"z1_{j + 1} = {W1[0, j]:.2f}x + {B1[j]:.2f}")
+        sign = "−" if B1[j] < 0 else "+"
+        axes[0].plot(x, Z1.data[:, j], "o-", ms=3, label=f"z1_{j + 1} = {W1[0, j]:.2f}x {sign} {abs(B1[j]):.2f}")
         axes[1].plot(x, A1.data[:, j], "o-", ms=3, label=f"a1_{j + 1} = σ(z1_{j + 1})")
         axes[2].plot(x, parts[:, j], "o-", ms=3, label=f"a1_{j + 1} · w2_{j + 1} ({W2[j, 0]:.2f})")
     axes[3].plot(x, Z, "ro-", ms=3, label=f"z = Σ + b2 ({B2[0]:.2f})")
     axes[3].plot(x, np.sin(6.28 * x), "k--", lw=0.8, label="sin(6.28x)")
-    for ax, title in zip(axes, ("x → z1", "z1 → a1", "a1 → a1·w2", "output z")):
-        ax.set_title(title)
+    for ax, title, ylabel in zip(axes, ("x → z1", "z1 → a1", "a1 → a1·w2", "output z"),
+                                 ("z1 = w1·x + b1", "a1 = σ(z1)", "a1 · w2", "z = Σ a1·w2 + b2")):
+        ax.set(title=title, xlabel="x", ylabel=ylabel)
         ax.legend(fontsize=8)
     figure.tight_layout()
     figure.savefig(figure_path(out, "how_it_works.png"), dpi=100)
