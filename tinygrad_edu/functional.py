@@ -60,13 +60,14 @@ def log_softmax(z, axis=-1):
 
 def mse_loss(pred, target, reduction="mean"):
     """Mean of (A − Y)² (PyTorch's convention; the course's training loss is half of it)."""
-    return MseLoss.apply(pred, target=_target("mse_loss", pred, target), reduction=reduction)
+    target = _target("mse_loss", pred, target)
+    return MseLoss.apply(pred, target=target, reduction=reduction)
 
 
 def binary_cross_entropy(prob, target, weight=None, reduction="mean"):
     """−[Y ln A + (1 − Y) ln(1 − A)] on probabilities A (each log clamped at −100)."""
-    return BinaryCrossEntropy.apply(prob, target=_target("binary_cross_entropy", prob, target),
-                                    weight=_array(weight), reduction=reduction)
+    target = _target("binary_cross_entropy", prob, target)
+    return BinaryCrossEntropy.apply(prob, target=target, weight=_array(weight), reduction=reduction)
 
 
 def binary_cross_entropy_with_logits(logits, target, pos_weight=None, reduction="mean"):
