@@ -61,6 +61,8 @@ def test_large_arrays_are_a_summary_and_parameters_carry_dotted_names():
     ("A = softmax(Z), L = −mean Σ_j Y ln A · dZ = (A − Y)/m", "loss", ["Z3"],
      "A = softmax(Z3), loss = −mean Σ_j Y ln A · dZ3 = (A − Y)/m"),
     ("dA = 3·dZ ⊙ A²", None, [None], "dA = 3·dZ ⊙ A²"),
+    ("Z = X·W + B · dX = dZ·Wᵀ, dW = Xᵀ·dZ", None, [None, "0.weight", "0.bias"],
+     "Z = X·0.weight + 0.bias · dX = dZ·0.weightᵀ, d(0.weight) = Xᵀ·dZ"),
 ])
 def test_formulas_name_the_tensors_on_screen(formula, output, inputs, expected):
     assert named_formula(formula, output, inputs) == expected

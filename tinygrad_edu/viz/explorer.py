@@ -128,8 +128,12 @@ def named_formula(formula, output, inputs):
     mapping = {letter: name for letter, name in mapping.items() if name}
     if not mapping:
         return formula
-    return re.sub(r"(?<![A-Za-z0-9_.])(d?)([A-Z])(?![A-Za-z0-9_])",
-                  lambda m: m.group(1) + mapping.get(m.group(2), m.group(2)), formula)
+
+    def named(match):
+        d, letter = match.groups()
+        name = mapping.get(letter, letter)
+        return f"d({name})" if d and not name.isidentifier() else d + name     # d(0.weight), not d0.weight
+    return re.sub(r"(?<![A-Za-z0-9_.])(d?)([A-Z])(?![A-Za-z0-9_])", named, formula)
 
 
 class Explorer:
