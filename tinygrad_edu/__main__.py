@@ -24,10 +24,10 @@ COURSE_ORDER = ["sine_curve", "complex_curve", "how_it_works", "hyperparameter_s
                 "three_class", "imbalance", "mnist", "gradient_check", "learning_rate", "optimizers"]
 
 
-# Seconds each experiment took in a full run on 2 cores: the weights of "about T left".
-TYPICAL_SECONDS = {"optimizers": 185, "three_class": 143, "mnist": 95, "complex_curve": 76,
-                   "hyperparameter_search": 45, "sine_curve": 31, "gradient_check": 22, "double_arc": 12,
-                   "learning_rate": 10, "xor_engine": 4, "how_it_works": 1, "graphs": 1, "imbalance": 1}
+# Seconds each experiment took in a full run on 2 cores (2026-12-01): the weights of "about T left".
+TYPICAL_SECONDS = {"optimizers": 116, "three_class": 76, "complex_curve": 57, "mnist": 49,
+                   "hyperparameter_search": 26, "gradient_check": 20, "sine_curve": 18, "learning_rate": 11,
+                   "double_arc": 5, "xor_engine": 2, "how_it_works": 1, "graphs": 1, "imbalance": 1}
 
 
 def _run_example(name, quick, out, seed):
@@ -94,7 +94,7 @@ def demo(args):
         print(line, flush=True)
 
     say(f"tinygrad-edu demo: {sum(map(len, DEMO_GROUPS))} experiments on {args.jobs} processes"
-        + (" (quick)" if args.quick else ", about 5 minutes on 2 cores"))
+        + (" (quick)" if args.quick else ", about 3 to 4 minutes on 2 cores"))
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:
         results = _schedule(pool, args.jobs, args.quick, str(out), 0, say)
     seconds = time.perf_counter() - start
