@@ -53,6 +53,11 @@ def test_large_arrays_are_a_summary_and_parameters_carry_dotted_names():
     assert entries["0.weight"]["grad"] is None and entries["0.weight"]["grad_summary"].startswith("min")
     assert entries["4.bias"]["grad"] is not None                     # 10 values: small enough to show
     assert "0: Linear(784→64)" in explore_mnist().svg
+    formulas = [step["formula"] for step in data["steps"][:5]]            # the forward steps, in the course's names
+    assert formulas[0].startswith("Z1 = X·0.weight + 0.bias")
+    assert formulas[1] == "A1 = σ(Z1) · dZ1 = dA1 ⊙ A1 ⊙ (1 − A1)"
+    assert formulas[3] == "A2 = tanh(Z2) · dZ2 = dA2 ⊙ (1 − A2²)"
+    assert formulas[4].startswith("Z3 = A2·4.weight + 4.bias")
 
 
 @pytest.mark.parametrize("formula, output, inputs, expected", [

@@ -37,7 +37,10 @@
       const text = kind === "grad" ? t.grad_summary : t.summary;
       return `<div class="large" data-tensor="${id}" data-kind="${kind}">${shape} ${t.dtype}: ${text || "none"}</div>`;
     }
-    const rows = !Array.isArray(values) ? [[values]] : !Array.isArray(values[0]) ? [values] :
+    // A vector is shown eight to a line, so that a long one wraps instead of running off the panel.
+    const chunks = (list) => list.length <= 8 ? [list] :
+      Array.from({ length: Math.ceil(list.length / 8) }, (_, i) => list.slice(8 * i, 8 * i + 8));
+    const rows = !Array.isArray(values) ? [[values]] : !Array.isArray(values[0]) ? chunks(values) :
       values.map((row) => (Array.isArray(row) ? row.flat(Infinity) : [row]));
     const cells = rows.map((row) => "<tr>" + row.map((v) => `<td>${number(v)}</td>`).join("") + "</tr>").join("");
     return `<table class="array ${kind}" data-tensor="${id}" data-kind="${kind}" title="${shape} ${t.dtype}">` +

@@ -33,13 +33,34 @@ def explore(root, *, model=None, title=None, max_nodes=500):
     for t in order:
         t.retain_grad()
     root.backward()
-    names = {id(p): name for name, p in model.named_parameters()} if model is not None else {}
-    clusters = _layer_clusters(model, order) if model is not None else None
+    names, clusters = {}, None
+    if model is not None:
+        names = {id(p): name for name, p in model.named_parameters()}
+        names.update(_course_letters(order, names))
+        clusters = _layer_clusters(model, order)
     # Top to bottom: a chain of ops stays narrow enough to read beside the panel.
     svg = draw_graph(root, show_grad=False, names=names, clusters=clusters, max_nodes=max_nodes,
                      rankdir="TB").pipe(format="svg", encoding="utf-8")
     title = title or f"Backprop through {root.op}: {len(order)} ops"
     return Explorer(title, svg[svg.index("<svg"):], _page_data(root, order, names, max_nodes))
+
+
+_ACTIVATIONS = {"sigmoid", "tanh", "relu", "leaky_relu", "softmax", "log_softmax"}
+
+
+def _course_letters(order, names):
+    """The course's names for a model's unnamed tensors: layer k's linear output is Zk and the
+    activation on it Ak, so a formula reads `A1 = σ(Z1) · dZ1 = dA1 ⊙ A1 ⊙ (1 − A1)`."""
+    letters, layer = {}, 0
+    for t in reversed(order):                        # recording order
+        if id(t) in names or t.name:
+            continue
+        if t.op == "linear":
+            layer += 1
+            letters[id(t)] = f"Z{layer}"
+        elif t.op in _ACTIVATIONS and letters.get(id(t.parents[0])) == f"Z{layer}":
+            letters[id(t)] = f"A{layer}"
+    return letters
 
 
 def _layer_clusters(model, order):
