@@ -5,7 +5,7 @@ best learning rate for it, and is checked on the validation set every 50 epochs.
 Update rules are PyTorch's (RMSprop with the course's ρ = 0.9); the course's place
 for ε differs slightly (COURSE.md §1.14).
 """
-from tinygrad_edu import nn, optim
+from tinygrad_edu import optim
 from tinygrad_edu.data import DataLoader
 from tinygrad_edu.train import EarlyStopping, fit
 

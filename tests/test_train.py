@@ -4,7 +4,6 @@ import csv
 import numpy as np
 import pytest
 
-import tinygrad_edu as tg
 from tinygrad_edu import metrics, nn, optim
 from tinygrad_edu.data import DataLoader
 from tinygrad_edu.train import EarlyStopping, History, evaluate, fit
