@@ -6,8 +6,7 @@ diff = ‖g − ĝ‖ / (‖g‖ + ‖ĝ‖): < 1e-7 correct, > 1e-2 wrong.
 """
 import numpy as np
 
-from .engine import no_grad
-from .engine import Tensor
+from .engine import Tensor, no_grad
 
 
 class GradcheckError(AssertionError):

@@ -2,8 +2,7 @@
 import numpy as np
 
 from .. import functional as F
-from ..engine import get_default_dtype
-from ..engine import Tensor
+from ..engine import Tensor, get_default_dtype
 from .init import INITS
 from .module import Module
 

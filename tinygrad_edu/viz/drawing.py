@@ -74,12 +74,21 @@ def collect(root, max_nodes=None):
     ellipse and the numbers drawn beside that op; when not all fit, one node is kept for the
     summary of the rest.
     """
+    return _within(_reachable(root), max_nodes)
+
+
+def _reachable(root):
     order, seen = [root], {id(root)}
     for t in order:
         for parent in t.parents:
             if id(parent) not in seen and not is_number(parent):
                 seen.add(id(parent))
                 order.append(parent)
+    return order
+
+
+def _within(order, max_nodes):
+    """The first tensors of `order` whose drawing fits in `max_nodes` nodes (see `collect`)."""
     if max_nodes is None:
         return order
     costs = [nodes_drawn_for(t) for t in order]
@@ -105,14 +114,15 @@ def draw_graph(root, *, show_data=True, show_grad=True, formulas=True, rankdir="
 
     One box per tensor (name or role, shape, dtype; its value with `show_data`, its
     gradient with `show_grad` when it has one) and one ellipse per op (its name and,
-    with `formulas`, its backward rule). Beyond `max_nodes` tensors the rest of the
-    graph is one summary node. `names` maps id(tensor) to a label (draw_module's
+    with `formulas`, its backward rule). Every node drawn counts towards `max_nodes`
+    (tensors, ops, numbers); what does not fit becomes one summary node. `names` maps id(tensor) to a label (draw_module's
     dotted parameter names); `clusters` maps a cluster label to the ids of the
     tensors whose ops it groups; tensors in `highlight` are drawn in red, and so is the
     op that made the tensor `active`.
     """
     names = names or {}
-    tensors = collect(root, max_nodes)
+    everything = _reachable(root)
+    tensors = _within(everything, max_nodes)
     number = {id(t): i for i, t in enumerate(tensors)}     # node names that do not change between runs
     highlighted = {id(t) for t in highlight}
     active = None if active is None else id(active)
@@ -156,18 +166,27 @@ def draw_graph(root, *, show_data=True, show_grad=True, formulas=True, rankdir="
                 hidden += 1
                 graph.edge("more", f"op{number[id(t)]}", style="dashed")
     if hidden:
-        missing = len(collect(root)) - len(tensors)
+        missing = len(everything) - len(tensors)
         graph.node("more", f"… {missing} more tensors (max_nodes={max_nodes})", shape="note", style="dashed")
     return graph
 
 
-def _role(t, is_root, names):
+def name_of(t, is_root, names):
+    """The name a tensor is shown by: from `names` (a model's dotted names), its own, or for
+    the root "loss"/"output"; None for an unnamed tensor."""
     if id(t) in names:
         return names[id(t)]
     if t.name:
         return t.name
     if is_root:
         return "loss" if t.size == 1 else "output"
+    return None
+
+
+def _role(t, is_root, names):
+    name = name_of(t, is_root, names)
+    if name is not None:
+        return name
     if t.op is not None:
         return ""
     if t.requires_grad:

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 from ..engine import backward_order
-from .drawing import collect, draw_graph, is_number, summary
+from .drawing import collect, draw_graph, is_number, name_of, summary
 
 _HERE = Path(__file__).resolve().parent
 LARGEST_SHOWN = 64          # arrays with more elements are shown as their shape and a summary
@@ -89,7 +89,7 @@ def _page_data(root, order, names, max_nodes):
         if id(t) not in ids:
             ids[id(t)] = f"c{len(ids)}"
             every.append(t)
-    tensors = {ids[id(t)]: _tensor_entry(t, _name(t, root, names)) for t in every}
+    tensors = {ids[id(t)]: _tensor_entry(t, name_of(t, t is root, names)) for t in every}
 
     def step(phase, t):
         inputs = [ids[id(p)] for p in t.parents]
@@ -98,16 +98,6 @@ def _page_data(root, order, names, max_nodes):
 
     steps = [step("forward", t) for t in reversed(order)] + [step("backward", t) for t in order]
     return {"tensors": tensors, "steps": steps}
-
-
-def _name(t, root, names):
-    if id(t) in names:
-        return names[id(t)]
-    if t.name:
-        return t.name
-    if t is root:
-        return "loss" if t.size == 1 else "output"
-    return None
 
 
 def _tensor_entry(t, name):
