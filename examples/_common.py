@@ -1,5 +1,6 @@
-"""What every course example shares: its command line, where figures go, and its result rows."""
+"""What every course example shares: its command line, where figures go, and its measurements."""
 import argparse
+import math
 from pathlib import Path
 
 import numpy as np
@@ -61,11 +62,21 @@ def plot_regression(path, X_train, Y_train, model, history, label, points=100, t
     plt.close(figure)
 
 
-def report(rows):
-    """Print result rows (experiment, the course's figure, ours) and return them for RESULTS.md."""
-    for experiment, course, ours in rows:
-        print(f"  {experiment}: {ours}   (the course: {course})")
-    return rows
+def report(measurements):
+    """Print one seed's measurements and return them: the CLAIMS of the example read them."""
+    for key, value in measurements.items():
+        shown = " / ".join(map(_short, value)) if isinstance(value, tuple) else _short(value)
+        print(f"  {key}: {shown}")
+    return measurements
+
+
+def _short(value):
+    return f"{value:.4g}" if isinstance(value, float) else str(value)
+
+
+def epochs_to_stop(history):
+    """Epochs trained when the course's stop rule fired, or inf when it never did."""
+    return history.stopped_at["epoch"] if history.stopped_early else math.inf
 
 
 def half_mse(A, Y):

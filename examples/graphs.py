@@ -20,6 +20,20 @@ except ImportError:  # run as a script
     from _common import example_main, figure_path
 
 
+CLAIMS = []
+FIGURES = {
+    "xor_forward.svg": "the XOR net's graph after the forward pass: each box a tensor with its values, each oval "
+                       "an op with its backward rule.",
+    "xor_backward.svg": "the same after loss.backward(): every tensor now carries its gradient (in red).",
+    "xor_steps/step_01.svg": "the first step of backprop on the XOR net; xor_steps/ holds one drawing per step, in "
+                             "the order the engine runs them.",
+    "mnist_graph.svg": "the 784-64-16-10 net drawn by module: one cluster per layer, parameters by name.",
+    "xor_explorer.html": "step through backprop of the XOR net in the browser: each op's formula with the names "
+                         "of the tensors on screen, the arrays flowing in and out.",
+    "mnist_explorer.html": "the same for the 784-64-16-10 net on four images.",
+}
+
+
 def xor_loss(seed=0):
     """The course's XOR net at its initial weights: the loss tensor, with named parameters."""
     rng = np.random.default_rng(seed)
@@ -83,7 +97,7 @@ def run(quick=False, out="out", seed=0, progress=True):
     paths = [path for draw in DRAWINGS.values() for path in draw(out)]
     pages = [EXPLORERS[name]().save(figure_path(out, f"{name}_explorer.html")) for name in ("xor", "mnist")]
     print(f"  wrote {len(paths)} graph drawings and {len(pages)} backprop pages to {out}/")
-    return []
+    return {}
 
 
 main = example_main(run, __doc__)

@@ -8,6 +8,7 @@ import numpy as np
 
 import tinygrad_edu as tg
 from tinygrad_edu import no_grad
+from tinygrad_edu.claims import Claim
 
 try:
     from . import sine_curve
@@ -15,6 +16,16 @@ try:
 except ImportError:  # run as a script
     import sine_curve
     from _common import example_main, figure_path, pyplot, report
+
+
+CLAIMS = [
+    Claim("9.6", "the trained 1-2-1 net's output at x = 0 and x = 1 is within 0.1 of the course's 0.202 and −0.235",
+          "0.202, −0.235", "z at x = 0, 1", lambda z: abs(z[0] - 0.202) <= 0.1 and abs(z[1] + 0.235) <= 0.1,
+          fmt="{:.3f}"),
+]
+FIGURES = {"how_it_works.png": "9.6 · the trained 1-2-1 net unit by unit: each hidden unit's line z1 = w1·x + b1, "
+                               "its S-curve a1 = σ(z1), that curve scaled by w2, and their sum plus b2 against "
+                               "the sine."}
 
 
 def run(quick=False, out="out", seed=0, progress=True):
@@ -49,8 +60,7 @@ def run(quick=False, out="out", seed=0, progress=True):
     figure.tight_layout()
     figure.savefig(figure_path(out, "how_it_works.png"), dpi=100)
     plt.close(figure)
-    return report([("how the 1-2-1 net works: output z at x = 0 and x = 1", "0.202, −0.235",
-                    f"{Z[0, 0]:.3f}, {Z[-1, 0]:.3f}")])
+    return report({"z at x = 0, 1": (Z[0, 0], Z[-1, 0])})
 
 
 main = example_main(run, __doc__)

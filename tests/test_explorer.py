@@ -1,8 +1,6 @@
 """viz.explore: the page's data against the engine, and the page itself driven in headless Chromium."""
 import json
-import os
 import re
-import shutil
 
 import numpy as np
 import pytest
@@ -95,31 +93,6 @@ def test_explore_needs_a_graph():
 
 
 # ---- the page in a real browser ---------------------------------------------------------------
-@pytest.fixture(scope="module")
-def browser():
-    """Headless Chromium through selenium. Missing in CI is a failure, elsewhere a skip."""
-    chromium, driver_path = shutil.which("chromium"), shutil.which("chromedriver")
-    try:
-        from selenium import webdriver
-    except ImportError:
-        webdriver = None
-    if webdriver is None or not chromium or not driver_path:
-        message = "headless Chromium tests need chromium, chromium-driver and selenium (make test installs them)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--window-size=1300,900"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    driver = webdriver.Chrome(service=webdriver.ChromeService(executable_path=driver_path), options=options)
-    yield driver
-    driver.quit()
-
-
 def open_page(driver, path, step=None):
     driver.get(path.resolve().as_uri() + ("" if step is None else f"#step={step}"))
     driver.get_log("browser")                      # start each page with an empty console

@@ -1,0 +1,150 @@
+"""The claim machinery: verdicts from given numbers, results.json, RESULTS.md and out/index.html
+(checked in headless Chromium), without running the demo's experiments."""
+import base64
+import json
+import math
+import re
+from html import escape
+from pathlib import Path
+
+import pytest
+
+from tinygrad_edu import claims, demo, results_page
+from tinygrad_edu.claims import Claim
+
+AT_LEAST = Claim("9.5.1", "fits: R² ≥ 0.97", "0.988", "r2", lambda r2: r2 >= 0.97, why="the seeds differ")
+NEVER = Claim("10.4.4", "one unit never reaches it", "fails", "epochs", lambda epochs: epochs == math.inf, fmt="{:.0f}")
+FALLS = Claim("9.7", "epochs fall", "8200 / 3500", "sweep", lambda e: e[0] >= e[1], fmt="{:.0f}")
+DIGITS = Claim("12.1", "digits ≥ 0.96", "0.975", "digits", lambda a: a >= 0.96, why="no digits offline",
+               instead=("Fashion-MNIST", "fashion"))
+
+
+def by_seed(key, *values):
+    return {seed: {key: value} for seed, value in enumerate(values)}
+
+
+def test_a_claim_holds_when_its_check_passes_on_more_than_half_of_the_seeds():
+    row = claims.judge(AT_LEAST, by_seed("r2", 0.98, 0.96, 0.99), "sine_curve")
+    assert (row["holds"], row["held_on"], row["measured"]) == (True, 2, 3)
+    assert row["ours"] == "0.98 (0.96–0.99)" and row["seeds"] == [0, 1, 2] and row["why"] == ""
+    assert claims.verdict(row) == "holds (2 of 3 seeds)"
+    half = claims.judge(AT_LEAST, by_seed("r2", 0.98, 0.96, 0.99, 0.90))          # 2 of 4 is not more than half
+    assert half["holds"] is False and half["why"] == "the seeds differ"
+    assert claims.verdict(half) == "does not hold (2 of 4 seeds)" and half["ours"] == "0.97 (0.9–0.99)"
+
+
+def test_never_reached_is_written_never_and_is_null_in_json():
+    row = claims.judge(NEVER, by_seed("epochs", math.inf, math.inf, 7300))
+    assert row["holds"] is True and row["ours"] == "never (7300–never)"
+    assert row["values"] == [None, None, 7300]
+    one = claims.judge(NEVER, by_seed("epochs", 5000))
+    assert one["holds"] is False and one["ours"] == "5000" and claims.verdict(one) == "does not hold (0 of 1 seeds)"
+
+
+def test_a_tuple_gives_a_median_and_range_per_component():
+    row = claims.judge(FALLS, by_seed("sweep", (8000.0, 3000.0), (math.inf, 4000.0), (9000.0, 3500.0)))
+    assert row["ours"] == "9000 (8000–never) / 3500 (3000–4000)" and row["holds"] is True
+    assert row["values"] == [[8000.0, 3000.0], [None, 4000.0], [9000.0, 3500.0]]
+
+
+def test_a_claim_no_seed_can_measure_shows_what_was_measured_instead():
+    results = {seed: {"digits": None, "fashion": accuracy} for seed, accuracy in enumerate((0.86, 0.87, 0.85))}
+    row = claims.judge(DIGITS, results)
+    assert row["holds"] is None and claims.verdict(row) == "cannot be measured here"
+    assert row["ours"] == "not measurable here; Fashion-MNIST: 0.86 (0.85–0.87)" and row["why"] == "no digits offline"
+
+
+def test_results_json_has_the_api_shape_and_is_strict_json(tmp_path):
+    rows = [claims.judge(NEVER, by_seed("epochs", math.inf, 12)), claims.judge(AT_LEAST, by_seed("r2", 0.99))]
+    claims.write_json(tmp_path / "results.json", rows, seconds=12.3, seeds=3)
+
+    def refuse(constant):
+        raise ValueError(f"not JSON: {constant}")
+
+    document = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"), parse_constant=refuse)
+    assert document["seconds"] == 12 and document["seeds"] == 3
+    for entry in document["claims"]:
+        assert {"claim", "course", "ours", "seeds", "holds"} <= set(entry)
+        assert isinstance(entry["claim"], str) and isinstance(entry["ours"], str)
+        assert entry["holds"] in (True, False, None) and all(isinstance(seed, int) for seed in entry["seeds"])
+    assert [entry["holds"] for entry in document["claims"]] == [False, True]
+
+
+def test_the_markdown_table_has_a_row_per_claim_and_a_reason_under_it_for_each_that_fails():
+    rows = [claims.judge(AT_LEAST, by_seed("r2", 0.5, 0.6, 0.99)), claims.judge(NEVER, by_seed("epochs", math.inf)),
+            claims.judge(DIGITS, {0: {"digits": None, "fashion": 0.86}})]
+    table = claims.markdown_table(rows)
+    body = [line for line in table.splitlines() if line.startswith("| ") and "---" not in line][1:]
+    assert len(body) == 3 and "does not hold (1 of 3 seeds)" in body[0] and "holds (1 of 1 seeds)" in body[1]
+    reasons = table.split("Why these do not hold")[1]
+    assert "fits: R² ≥ 0.97: the seeds differ" in reasons and "digits ≥ 0.96: no digits offline" in reasons
+    assert "one unit never" not in reasons
+
+
+# A 1×1 PNG, an empty drawing and an empty page: what the experiments draw, in miniature.
+CONTENT = {".png": base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="),
+           ".svg": b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>',
+           ".html": b"<!DOCTYPE html><title>page</title>"}
+
+
+def demo_folder(tmp_path):
+    """An out/ folder as the demo leaves it: a figure of every experiment that draws one, on two seeds."""
+    shown = demo.figures(tmp_path, [name for *_, name in demo.COURSE_MAP])
+    assert shown == []                                     # nothing drawn yet, so nothing shown
+    for *_, name in demo.COURSE_MAP:
+        for file in demo.experiment(name).FIGURES:
+            for folder in (tmp_path, tmp_path / "seeds" / "1"):
+                (folder / file).parent.mkdir(parents=True, exist_ok=True)
+                (folder / file).write_bytes(CONTENT[Path(file).suffix])
+    rows = [claims.judge(AT_LEAST, by_seed("r2", 0.5, 0.99, 0.98)), claims.judge(DIGITS, {0: {"digits": None,
+                                                                                              "fashion": 0.86}})]
+    figures = demo.figures(tmp_path, [name for *_, name in demo.COURSE_MAP])
+    results_page.write(tmp_path / "index.html", rows, figures, demo.COURSE_MAP, seconds=600, seeds=3, quick=False)
+    claims.write_json(tmp_path / "results.json", rows, seconds=600, seeds=3)
+    demo.write_markdown(tmp_path / "RESULTS.md", rows, seeds=3, seconds=600, experiment_seconds={}, quick=False)
+    return figures, (tmp_path / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_page_links_every_figure_with_its_caption_and_every_seed(tmp_path):
+    figures, page = demo_folder(tmp_path)
+    drawn = {path.relative_to(tmp_path).as_posix() for path in tmp_path.rglob("*")
+             if path.suffix in (".png", ".svg", ".html") and path.name != "index.html" and "seeds" not in path.parts}
+    assert {file for file, _ in figures} == drawn
+    links = set(re.findall(r'href="([^"]+)"', page))
+    assert drawn <= links and {f"seeds/1/{file}" for file in drawn} <= links
+    for file, caption in figures:
+        assert f"{file}</a>: {escape(caption)}</figcaption>" in page or f"{file}</a>: {escape(caption)}</p>" in page
+    assert page.count('<td class="fails">') == 0 and page.count('<td class="holds">') == 1
+    assert "cannot be measured here" in page and "no digits offline" in page
+    for section, english, chinese, module in demo.COURSE_MAP:             # the course map, in both languages
+        assert f"<td lang=\"zh\">{chinese}</td>" in page and f"examples/{module}.py" in page
+
+
+def test_the_page_opens_offline_in_chromium_without_errors_and_every_link_resolves(browser, tmp_path):
+    demo_folder(tmp_path)
+    browser.get_log("performance")
+    browser.get((tmp_path / "index.html").resolve().as_uri())
+    browser.get_log("browser")
+    assert browser.title == "tinygrad_edu: the course's claims, measured"
+    assert not [entry for entry in browser.get_log("browser") if entry["level"] in ("SEVERE", "WARNING")]
+    requests = [json.loads(entry["message"])["message"] for entry in browser.get_log("performance")]
+    urls = [m["params"]["request"]["url"] for m in requests if m["method"] == "Network.requestWillBeSent"]
+    assert urls and all(url.startswith("file://") for url in urls)          # nothing fetched from the network
+    hrefs = browser.execute_script("return [...document.querySelectorAll('a')].map(a => a.href)")
+    for href in hrefs:
+        assert Path(href.removeprefix("file://")).exists(), href
+    rows = browser.execute_script("return document.querySelectorAll('#claims ~ table tr').length")
+    assert rows >= 3
+
+
+@pytest.mark.parametrize("quick", [False, True])
+def test_the_demo_runs_short_experiments_on_five_seeds_and_how_it_works_after_sine_curve(quick):
+    jobs = demo.chains(3, quick)
+    runs = [run for chain in jobs for run in chain]
+    seeds = {name: sorted(seed for n, seed in runs if n == name) for name, _ in runs}
+    assert seeds["manual_tuning"] == [0, 1, 2] and seeds["graphs"] == [0]
+    assert seeds["xor_engine"] == ([0, 1, 2] if quick else [0, 1, 2, 3, 4])
+    assert all(chain.index(("how_it_works", seed)) == chain.index(("sine_curve", seed)) + 1
+               for chain in jobs for name, seed in chain if name == "how_it_works")
+    assert [name for name, _ in runs[:3]] == ["manual_tuning"] * 3          # the longest start first
+    assert {name for *_, name in demo.COURSE_MAP} == set(seeds)

@@ -1,0 +1,107 @@
+"""The course's claims as checks: each one measured on several seeds, with a verdict.
+
+An experiment returns, for one seed, a dict of measurements (a number, a tuple of
+numbers, `math.inf` for "never reached", or None for "not measurable here"). A `Claim`
+names the measurement it reads and the check it makes on one seed's value; `judge`
+runs the check on every seed and writes the median and range beside the course's figure.
+The course reports single runs with no seed, so a claim holds when its check passes on
+more than half of the seeds.
+"""
+import json
+import math
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Claim:
+    section: str                      # the course's section, e.g. "10.3"
+    claim: str                        # what the course says, written as a check
+    course: str                       # the course's own figure
+    key: str                          # the measurement of the experiment it reads
+    check: Callable                   # one seed's value → does the claim hold on that seed?
+    fmt: str = "{:.3g}"               # how one number of the value is written
+    why: str = ""                     # when it does not hold: the measured reason, in one line
+    instead: tuple = ()               # when not measurable here: (what, key) of a measurement shown in its place
+
+
+def median_and_range(values, fmt):
+    """'m (lo–hi)' over the seeds; a tuple value gives one such per component, joined by ' / '."""
+    columns = np.array(values, dtype=float).reshape(len(values), -1).T
+    parts = []
+    for column in columns:
+        median, low, high = np.median(column), column.min(), column.max()
+        text = _number(median, fmt)
+        if low != high:
+            text += f" ({_number(low, fmt)}–{_number(high, fmt)})"
+        parts.append(text)
+    return " / ".join(parts)
+
+
+def _number(x, fmt):
+    return "never" if x == math.inf else fmt.format(x).replace("-", "−")
+
+
+def judge(claim, by_seed, experiment=""):
+    """The verdict on `claim` from {seed: that seed's measurements}: a row of results.json.
+
+    `holds` is True when the check passes on more than half of the measured seeds, False
+    when it does not, and None when no seed could measure it (the value is None).
+    """
+    seeds = sorted(by_seed)
+    values = [by_seed[seed][claim.key] for seed in seeds]
+    measured = [value for value in values if value is not None]
+    row = {"section": claim.section, "claim": claim.claim, "course": claim.course, "seeds": seeds,
+           "experiment": experiment, "values": [_jsonable(value) for value in values]}
+    if not measured:
+        ours = "not measurable here"
+        if claim.instead:
+            what, key = claim.instead
+            ours += f"; {what}: {median_and_range([by_seed[seed][key] for seed in seeds], claim.fmt)}"
+        return row | {"ours": ours, "holds": None, "held_on": 0, "measured": 0, "why": claim.why}
+    held_on = sum(bool(claim.check(value)) for value in measured)
+    holds = held_on > len(measured) / 2
+    return row | {"ours": median_and_range(measured, claim.fmt), "holds": holds, "held_on": held_on,
+                  "measured": len(measured), "why": "" if holds else claim.why}
+
+
+def _jsonable(value):
+    """inf ("never reached") and None ("not measurable") become null: JSON has no infinity."""
+    if value is None:
+        return None
+    if isinstance(value, tuple):
+        return [_jsonable(v) for v in value]
+    return None if math.isinf(value) else value
+
+
+def verdict(row):
+    """'holds (3 of 3 seeds)', 'does not hold (1 of 3 seeds)' or 'cannot be measured here'."""
+    if row["holds"] is None:
+        return "cannot be measured here"
+    return f"{'holds' if row['holds'] else 'does not hold'} ({row['held_on']} of {row['measured']} seeds)"
+
+
+def write_json(path, rows, seconds, seeds):
+    document = {"claims": rows, "seconds": round(seconds), "seeds": seeds}
+    with open(path, "w", encoding="utf-8") as file:
+        json.dump(document, file, ensure_ascii=False, indent=1, allow_nan=False)
+        file.write("\n")
+
+
+def markdown_table(rows):
+    """The claims table, then one line for each claim that does not hold: why."""
+    lines = ["| § | the course says | the course | ours: median (range) | seeds | verdict |",
+             "|---|---|---|---|---|---|"]
+    for row in rows:
+        cells = (row["section"], row["claim"], row["course"], row["ours"], _seed_list(row["seeds"]), verdict(row))
+        lines.append("| " + " | ".join(str(cell).replace("|", "\\|") for cell in cells) + " |")
+    reasons = [f"- {row['section']} {row['claim']}: {row['why']}" for row in rows if row["holds"] is not True and row["why"]]
+    if reasons:
+        lines += ["", "Why these do not hold (or cannot be measured here):", ""] + reasons
+    return "\n".join(lines)
+
+
+def _seed_list(seeds):
+    return ", ".join(map(str, seeds))

@@ -1,0 +1,170 @@
+"""`tinygrad-edu demo`: run the course's experiments on several seeds, judge its claims, write the results.
+
+Each experiment is a module of examples/ with `run(quick, out, seed, progress)`, which
+draws its figures into `out` and returns that seed's measurements, its CLAIMS and its
+FIGURES (file → caption). Seed 0 draws into out/, seed s into out/seeds/s/.
+"""
+import contextlib
+import datetime
+import importlib
+import io
+import time
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from pathlib import Path
+
+from . import claims, results_page
+
+# (section, English title, Chinese title, module): the course in its order, each section with
+# the experiment that reproduces it. The experiments run in this order within a seed.
+COURSE_MAP = [
+    ("9.4–9.5.1", "a 1-2-1 net fits a sine", "双层神经网络实现非线性回归", "sine_curve"),
+    ("9.5.2", "a 1-3-1 net fits the complex curve", "双层神经网络实现非线性回归", "complex_curve"),
+    ("9.6", "how the fit works", "非线性回归的工作原理", "how_it_works"),
+    ("9.7", "tuning by hand", "超参数优化的初步认识", "manual_tuning"),
+    ("9.7.3", "grid and random search", "超参数优化的初步认识", "hyperparameter_search"),
+    ("10.1–10.4", "XOR on a 2-2-1 net, and its hidden units", "为什么必须用双层神经网络 · 非线性二分类实现",
+     "xor_engine"),
+    ("10.5–10.6", "the double arc", "非线性二分类实现（双弧形）", "double_arc"),
+    ("11.1–11.2", "three classes, 2-3-3, and the hidden size", "非线性多分类", "three_class"),
+    ("11.3", "class imbalance", "如何解决样本不平衡问题", "imbalance"),
+    ("12.1", "784-64-16-10 on MNIST", "三层神经网络的实现", "mnist"),
+    ("12.2", "gradient check", "梯度检查", "gradient_check"),
+    ("12.3", "learning rate and batch size", "学习率与批大小", "learning_rate"),
+    ("15.2–15.3", "optimizers", "梯度下降优化算法 · 自适应学习率算法", "optimizers"),
+    ("—", "computation graphs, backprop step by step", "计算图与反向传播", "graphs"),
+]
+# Experiments that must run one after the other within a seed: how_it_works reads the
+# weights sine_curve saves.
+AFTER = {"how_it_works": "sine_curve"}
+# Seconds each experiment took for one seed in a full run on 2 cores (2026-12-01): the
+# order in which they start (longest first) and the weights of "about T left".
+TYPICAL_SECONDS = {"manual_tuning": 400, "optimizers": 200, "three_class": 270, "learning_rate": 75,
+                   "complex_curve": 35, "mnist": 30, "hyperparameter_search": 26, "sine_curve": 25,
+                   "gradient_check": 20, "xor_engine": 15, "double_arc": 6, "imbalance": 2, "how_it_works": 1,
+                   "graphs": 2}
+CHEAP = {"sine_curve", "how_it_works", "xor_engine", "double_arc", "imbalance"}      # full runs: ≥ 5 seeds
+ONCE = {"graphs"}                                                                    # drawings: seed 0 only
+
+
+def experiment(name):
+    return importlib.import_module(f"tinygrad_edu.examples.{name}")
+
+
+def seeds_of(name, seeds, quick):
+    if name in ONCE:
+        return [0]
+    return list(range(max(seeds, 5) if name in CHEAP and not quick else seeds))
+
+
+def folder(out, seed):
+    return Path(out) if seed == 0 else Path(out) / "seeds" / str(seed)
+
+
+def _run(name, quick, out, seed):
+    """Run one experiment for one seed in a worker; return (seconds, measurements, what it printed).
+    The worker prints nothing itself: the parent prints whole lines, so two workers never
+    mix within a line."""
+    printed = io.StringIO()
+    start = time.perf_counter()
+    with contextlib.redirect_stdout(printed):
+        measured = experiment(name).run(quick=quick, out=str(folder(out, seed)), seed=seed, progress=False)
+    return time.perf_counter() - start, measured, printed.getvalue()
+
+
+def chains(seeds, quick):
+    """The jobs, as chains that run in order: for each seed, an experiment after the one it
+    reads from. Longest first, so the long ones do not start last."""
+    jobs = []
+    for name in sorted((name for *_, name in COURSE_MAP), key=lambda name: -TYPICAL_SECONDS[name]):
+        if name in AFTER:
+            continue
+        followers = [follower for follower, before in AFTER.items() if before == name]
+        for seed in seeds_of(name, seeds, quick):
+            jobs.append([(name, seed)] + [(follower, seed) for follower in followers])
+    return jobs
+
+
+def schedule(pool, workers, jobs, quick, out, say):
+    """Run the chains on the pool, at most `workers` at once; return {name: {seed: measurements}}
+    and {name: seconds summed over its seeds}."""
+    ready = [list(chain) for chain in jobs]
+    total = sum(map(len, ready))
+    left = sum(TYPICAL_SECONDS[name] for chain in ready for name, _ in chain)
+    running, results, seconds = {}, {}, {}
+    start = time.perf_counter()
+    while ready or running:
+        while ready and len(running) < workers:
+            chain = ready.pop(0)
+            name, seed = chain.pop(0)
+            running[pool.submit(_run, name, quick, out, seed)] = (name, seed, chain)
+            say(f"▶ {name}, seed {seed}: started at {time.perf_counter() - start:.0f} s")
+        done, _ = wait(running, return_when=FIRST_COMPLETED)
+        for future in done:
+            name, seed, chain = running.pop(future)
+            if chain:
+                ready.insert(0, chain)                     # what reads this result may start now
+            took, measured, printed = future.result()
+            results.setdefault(name, {})[seed] = measured
+            seconds[name] = seconds.get(name, 0) + took
+            left -= TYPICAL_SECONDS[name]
+            elapsed = time.perf_counter() - start
+            finished = sum(map(len, results.values()))
+            estimate = left * elapsed / max(1, sum(TYPICAL_SECONDS[n] * len(s) for n, s in results.items()))
+            say(f"✓ {name}, seed {seed}: done in {took:.0f} s · {finished} of {total} · elapsed {elapsed:.0f} s"
+                + (f" · about {estimate:.0f} s left" if finished < total else ""))
+            for line in printed.splitlines():
+                say(line)
+    return results, seconds
+
+
+def judge_all(results):
+    """Every claim of every experiment that ran, judged on its seeds, in the course's order."""
+    rows = [claims.judge(claim, results[name], name)
+            for *_, name in COURSE_MAP if name in results for claim in experiment(name).CLAIMS]
+    return sorted(rows, key=lambda row: section_order(row["section"]))
+
+
+def section_order(section):
+    return tuple(int(part) for part in section.split("–")[0].split("."))
+
+
+def figures(out, names):
+    """(file, caption) of every figure the experiments drew, in the course's order."""
+    shown = []
+    for *_, name in COURSE_MAP:
+        if name in names:
+            shown += [(file, caption) for file, caption in experiment(name).FIGURES.items() if (Path(out) / file).exists()]
+    return shown
+
+
+def write_markdown(path, rows, seeds, seconds, experiment_seconds, quick):
+    lines = ["# tinygrad_edu: the course's claims, measured", "",
+             f"`tinygrad-edu demo{' --quick' if quick else ''} --seeds {seeds}`, {datetime.date.today()}, "
+             f"{seconds:.0f} s on this machine. Each claim is checked on every seed; it holds when it holds on "
+             "more than half of them. Regression losses are the course's half-MSE; epochs count the epochs "
+             "trained (the course's logs count from 0: its \"ep 4199\" is 4200 epochs).", "",
+             claims.markdown_table(rows), "", "## Time per experiment, all seeds", "",
+             "| experiment | seconds |", "|---|---|"]
+    lines += [f"| `examples/{name}.py` | {experiment_seconds[name]:.0f} |"
+              for *_, name in COURSE_MAP if name in experiment_seconds]
+    Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def demo(out="out", seeds=3, workers=2, quick=False, say=print):
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    jobs = chains(seeds, quick)
+    say(f"tinygrad-edu demo: {len(COURSE_MAP)} experiments, {sum(map(len, jobs))} runs on {workers} processes: "
+        f"{seeds} seeds" + (" (quick)" if quick else f", {max(seeds, 5)} where a run is short"))
+    start = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        results, experiment_seconds = schedule(pool, workers, jobs, quick, out, say)
+    seconds = time.perf_counter() - start
+    rows = judge_all(results)
+    claims.write_json(out / "results.json", rows, seconds, seeds)
+    write_markdown(out / "RESULTS.md", rows, seeds, seconds, experiment_seconds, quick)
+    results_page.write(out / "index.html", rows, figures(out, results), COURSE_MAP, seconds, seeds, quick)
+    held = sum(row["holds"] is True for row in rows)
+    say(f"{held} of {len(rows)} claims hold. Wrote {out / 'index.html'} (open it in a browser), RESULTS.md, "
+        f"results.json, the figures and the backprop pages in {out}/ ({seconds:.0f} s)")
+    return rows

@@ -1,0 +1,85 @@
+"""out/index.html: the page a learner opens after `make demo`.
+
+One static file, no script and nothing fetched: the claims table with its verdicts, the
+course map in English and Chinese, every figure with a caption saying what to look at,
+and links to the graph drawings, the backprop pages and the other seeds' figures. It
+works offline from file://.
+"""
+import datetime
+from html import escape
+from pathlib import Path
+
+from .claims import verdict
+
+STYLE = """
+body { font: 15px/1.45 system-ui, sans-serif; max-width: 1180px; margin: 2em auto; padding: 0 1em; color: #222; }
+table { border-collapse: collapse; margin: 1em 0; width: 100%; }
+th, td { border: 1px solid #ccc; padding: 0.3em 0.5em; text-align: left; vertical-align: top; }
+th { background: #f2f2f2; }
+td.holds { background: #e3f4e3; } td.fails { background: #fbe3e3; } td.unmeasured { background: #eee; }
+figure { margin: 1.5em 0; } figure img { max-width: 100%; border: 1px solid #ddd; }
+figcaption { color: #444; margin-top: 0.3em; }
+code { background: #f4f4f4; padding: 0 0.2em; }
+"""
+
+
+def write(path, rows, figures, course_map, seconds, seeds, quick):
+    """Write the page; `figures` is [(file relative to the page's folder, caption)]."""
+    folder = Path(path).parent
+    parts = [f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+             f"<title>tinygrad_edu: the course's claims, measured</title><style>{STYLE}</style></head><body>",
+             "<h1>tinygrad_edu: the course's claims, measured</h1>",
+             f"<p><code>tinygrad-edu demo{' --quick' if quick else ''} --seeds {seeds}</code> on "
+             f"{datetime.date.today()}: {seconds:.0f} s on this machine. Each claim of the course is checked on every "
+             "seed; it holds when it holds on more than half of them. The course reports single runs with no seed, "
+             "so its figure is one draw; ours are the median and the range over the seeds. Also here: "
+             "<a href=\"RESULTS.md\">RESULTS.md</a>, <a href=\"results.json\">results.json</a>.</p>",
+             _claims_table(rows), _course_map(course_map), "<h2 id=\"figures\">Figures (seed 0)</h2>"]
+    parts += [_figure(file, caption) for file, caption in figures]
+    others = sorted((p for p in (folder / "seeds").glob("*") if p.is_dir()), key=lambda p: int(p.name)) \
+        if (folder / "seeds").is_dir() else []
+    if others:
+        parts.append("<h2>The other seeds' figures</h2><ul>")
+        for seed_folder in others:
+            links = ", ".join(f"<a href=\"seeds/{seed_folder.name}/{escape(file)}\">{escape(file)}</a>"
+                              for file, _ in figures if (seed_folder / file).exists())
+            parts.append(f"<li>seed {seed_folder.name}: {links}</li>")
+        parts.append("</ul>")
+    parts.append("</body></html>\n")
+    Path(path).write_text("\n".join(parts), encoding="utf-8")
+
+
+def _claims_table(rows):
+    lines = ["<h2 id=\"claims\">The claims</h2><table><tr><th>§</th><th>the course says</th><th>the course</th>"
+             "<th>ours: median (range)</th><th>seeds</th><th>verdict</th></tr>"]
+    for row in rows:
+        style = {True: "holds", False: "fails", None: "unmeasured"}[row["holds"]]
+        cells = [row["section"], row["claim"], row["course"], row["ours"], ", ".join(map(str, row["seeds"]))]
+        lines.append("<tr>" + "".join(f"<td>{escape(str(cell))}</td>" for cell in cells)
+                     + f"<td class=\"{style}\">{escape(verdict(row))}</td></tr>")
+    lines.append("</table>")
+    reasons = [row for row in rows if row["holds"] is not True and row["why"]]
+    if reasons:
+        lines.append("<p>Why these do not hold (or cannot be measured here):</p><ul>")
+        lines += [f"<li>{escape(row['section'])} {escape(row['claim'])}: {escape(row['why'])}</li>" for row in reasons]
+        lines.append("</ul>")
+    return "\n".join(lines)
+
+
+def _course_map(course_map):
+    lines = ["<h2 id=\"course-map\">Course map · 课程对照表</h2><table><tr><th>§</th><th>section</th><th>章节</th>"
+             "<th>example</th></tr>"]
+    lines += [f"<tr><td>{escape(section)}</td><td>{escape(english)}</td><td lang=\"zh\">{escape(chinese)}</td>"
+              f"<td><code>examples/{escape(module)}.py</code></td></tr>"
+              for section, english, chinese, module in course_map]
+    lines.append("</table>")
+    return "\n".join(lines)
+
+
+def _figure(file, caption):
+    """An image with its caption; a page (.html) is a link with its caption."""
+    name = escape(file)
+    if file.endswith(".html"):
+        return f"<p id=\"{name}\"><a href=\"{name}\">{name}</a>: {escape(caption)}</p>"
+    return (f"<figure id=\"{name}\"><a href=\"{name}\"><img src=\"{name}\" alt=\"{escape(caption)}\"></a>"
+            f"<figcaption><a href=\"{name}\">{name}</a>: {escape(caption)}</figcaption></figure>")
