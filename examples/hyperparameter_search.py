@@ -23,7 +23,11 @@ EPOCHS = {"quick": 20, "full": 150}
 CLAIMS = [
     Claim("9.7.3", "random search finds a better point than grid search with the same budget (27 trials)",
           "random search is more efficient (Bergstra & Bengio)", "best validation half-MSE, grid / random",
-          lambda best: best[1] < best[0], fmt="{:.4f}"),
+          lambda best: best[1] < best[0], fmt="{:.4f}",
+          why="one trial's score is itself noisy (150 epochs from the trial's own random start), and the best of 27 "
+              "trials is decided by that noise as much as by where the points lie: random search wins on seed 0 (0.0023"
+              " against 0.0062) and loses on seeds 1 and 2 by 0.0006.",
+          zh="在相同预算（27 次试验）下，随机搜索找到的点优于网格搜索"),
 ]
 FIGURES = {f"search_{name}.png": f"9.7.3 · {name} search: the validation half-MSE of every trial against each "
                                  "hyperparameter it varies: random search tries a new value of each in every trial, "

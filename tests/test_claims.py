@@ -4,6 +4,7 @@ import base64
 import json
 import math
 import re
+from concurrent.futures import ThreadPoolExecutor
 from html import escape
 from pathlib import Path
 
@@ -82,7 +83,8 @@ def test_the_markdown_table_has_a_row_per_claim_and_a_reason_under_it_for_each_t
 
 
 # A 1×1 PNG, an empty drawing and an empty page: what the experiments draw, in miniature.
-CONTENT = {".png": base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="),
+CONTENT = {".png": base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmM"
+                                    "IQAAAABJRU5ErkJggg=="),
            ".svg": b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>',
            ".html": b"<!DOCTYPE html><title>page</title>"}
 
@@ -148,3 +150,21 @@ def test_the_demo_runs_short_experiments_on_five_seeds_and_how_it_works_after_si
                for chain in jobs for name, seed in chain if name == "how_it_works")
     assert [name for name, _ in runs[:3]] == ["manual_tuning"] * 3          # the longest start first
     assert {name for *_, name in demo.COURSE_MAP} == set(seeds)
+
+
+def test_an_experiment_that_fails_is_reported_and_the_others_go_on(monkeypatch):
+    def run(name, quick, out, seed):
+        if name == "sine_curve":
+            raise ValueError("the data has a NaN")
+        return 1.0, {"measured": seed}, "  a line it printed"
+
+    monkeypatch.setattr(demo, "_run", run)
+    said = []
+    jobs = [[("sine_curve", 0), ("how_it_works", 0)], [("xor_engine", 0)], [("xor_engine", 1)]]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results, seconds, failed = demo.schedule(pool, 2, jobs, quick=True, out="out", say=said.append)
+    assert results == {"xor_engine": {0: {"measured": 0}, 1: {"measured": 1}}} and seconds == {"xor_engine": 2.0}
+    assert failed == [("sine_curve", 0, "ValueError: the data has a NaN"),
+                      ("how_it_works", 0, "not run: sine_curve failed")]
+    assert "✗ sine_curve, seed 0: failed: ValueError: the data has a NaN" in said
+    assert not any(line.startswith("▶ how_it_works") for line in said) and "  a line it printed" in said

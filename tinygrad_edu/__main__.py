@@ -8,8 +8,9 @@ from pathlib import Path
 def demo(args):
     from .demo import demo as run_demo
 
-    run_demo(args.out, seeds=args.seeds, workers=args.jobs, quick=args.quick, say=lambda line: print(line, flush=True))
-    return 0
+    _, failed = run_demo(args.out, seeds=args.seeds, workers=args.jobs, quick=args.quick,
+                         say=lambda line: print(line, flush=True))
+    return 1 if failed else 0
 
 
 def _positive(text):

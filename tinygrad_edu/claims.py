@@ -25,23 +25,24 @@ class Claim:
     fmt: str = "{:.3g}"               # how one number of the value is written
     why: str = ""                     # when it does not hold: the measured reason, in one line
     instead: tuple = ()               # when not measurable here: (what, key) of a measurement shown in its place
+    zh: str = ""                      # the claim in Chinese, for the course's own readers
 
 
-def median_and_range(values, fmt):
+def median_and_range(values, fmt, never="never"):
     """'m (lo–hi)' over the seeds; a tuple value gives one such per component, joined by ' / '."""
     columns = np.array(values, dtype=float).reshape(len(values), -1).T
     parts = []
     for column in columns:
         median, low, high = np.median(column), column.min(), column.max()
-        text = _number(median, fmt)
+        text = _number(median, fmt, never)
         if low != high:
-            text += f" ({_number(low, fmt)}–{_number(high, fmt)})"
+            text += f" ({_number(low, fmt, never)}–{_number(high, fmt, never)})"
         parts.append(text)
     return " / ".join(parts)
 
 
-def _number(x, fmt):
-    return "never" if x == math.inf else fmt.format(x).replace("-", "−")
+def _number(x, fmt, never):
+    return never if x == math.inf else fmt.format(x).replace("-", "−")
 
 
 def judge(claim, by_seed, experiment=""):
@@ -53,18 +54,20 @@ def judge(claim, by_seed, experiment=""):
     seeds = sorted(by_seed)
     values = [by_seed[seed][claim.key] for seed in seeds]
     measured = [value for value in values if value is not None]
-    row = {"section": claim.section, "claim": claim.claim, "course": claim.course, "seeds": seeds,
-           "experiment": experiment, "values": [_jsonable(value) for value in values]}
+    row = {"section": claim.section, "claim": claim.claim, "claim_zh": claim.zh, "course": claim.course,
+           "seeds": seeds, "experiment": experiment, "values": [_jsonable(value) for value in values]}
     if not measured:
-        ours = "not measurable here"
+        ours, ours_zh = "not measurable here", "此处无法测量"
         if claim.instead:
             what, key = claim.instead
-            ours += f"; {what}: {median_and_range([by_seed[seed][key] for seed in seeds], claim.fmt)}"
-        return row | {"ours": ours, "holds": None, "held_on": 0, "measured": 0, "why": claim.why}
+            instead = median_and_range([by_seed[seed][key] for seed in seeds], claim.fmt)
+            ours, ours_zh = f"{ours}; {what}: {instead}", f"{ours_zh}；{what}：{instead}"
+        return row | {"ours": ours, "ours_zh": ours_zh, "holds": None, "held_on": 0, "measured": 0, "why": claim.why}
     held_on = sum(bool(claim.check(value)) for value in measured)
     holds = held_on > len(measured) / 2
-    return row | {"ours": median_and_range(measured, claim.fmt), "holds": holds, "held_on": held_on,
-                  "measured": len(measured), "why": "" if holds else claim.why}
+    return row | {"ours": median_and_range(measured, claim.fmt),
+                  "ours_zh": median_and_range(measured, claim.fmt, never="未达到"), "holds": holds,
+                  "held_on": held_on, "measured": len(measured), "why": "" if holds else claim.why}
 
 
 def _jsonable(value):
@@ -76,10 +79,12 @@ def _jsonable(value):
     return None if math.isinf(value) else value
 
 
-def verdict(row):
+def verdict(row, chinese=False):
     """'holds (3 of 3 seeds)', 'does not hold (1 of 3 seeds)' or 'cannot be measured here'."""
     if row["holds"] is None:
-        return "cannot be measured here"
+        return "此处无法测量" if chinese else "cannot be measured here"
+    if chinese:
+        return f"{'成立' if row['holds'] else '不成立'}（{row['measured']} 个种子中 {row['held_on']} 个成立）"
     return f"{'holds' if row['holds'] else 'does not hold'} ({row['held_on']} of {row['measured']} seeds)"
 
 
@@ -90,18 +95,17 @@ def write_json(path, rows, seconds, seeds):
         file.write("\n")
 
 
-def markdown_table(rows):
-    """The claims table, then one line for each claim that does not hold: why."""
-    lines = ["| § | the course says | the course | ours: median (range) | seeds | verdict |",
-             "|---|---|---|---|---|---|"]
+def markdown_table(rows, chinese=False):
+    """The claims table; in English, then one line for each claim that does not hold: why."""
+    header = ("| 节 | 课程的结论 | 课程结果 | 我们：中位数（范围） | 种子 | 结论 |" if chinese else
+              "| § | the course says | the course | ours: median (range) | seeds | verdict |")
+    lines = [header, "|---|---|---|---|---|---|"]
     for row in rows:
-        cells = (row["section"], row["claim"], row["course"], row["ours"], _seed_list(row["seeds"]), verdict(row))
+        claim, ours = (row["claim_zh"], row["ours_zh"]) if chinese else (row["claim"], row["ours"])
+        cells = (row["section"], claim, row["course"], ours, ", ".join(map(str, row["seeds"])), verdict(row, chinese))
         lines.append("| " + " | ".join(str(cell).replace("|", "\\|") for cell in cells) + " |")
-    reasons = [f"- {row['section']} {row['claim']}: {row['why']}" for row in rows if row["holds"] is not True and row["why"]]
-    if reasons:
+    reasons = [f"- {row['section']} {row['claim']}: {row['why']}" for row in rows
+               if row["holds"] is not True and row["why"]]
+    if reasons and not chinese:
         lines += ["", "Why these do not hold (or cannot be measured here):", ""] + reasons
     return "\n".join(lines)
-
-
-def _seed_list(seeds):
-    return ", ".join(map(str, seeds))
