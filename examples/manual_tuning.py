@@ -42,7 +42,11 @@ CLAIMS = [
               "(seed 0: 6250 / 4150 / 3850; seed 1: 7250 / 7450 / 5750; seed 2: 5200 / 3300 / 3900): how long a run "
               "sits on the plateau near half-MSE 0.005 depends on its start as much as on η, and the course's table is "
               "one start.",
-          zh="η 越大收敛越快：η 从 0.1 → 0.3 → 0.5 → 0.7，降到 0.001 所需轮数减少（4 个神经元，bs 10）"),
+          zh="η 越大收敛越快：η 从 0.1 → 0.3 → 0.5 → 0.7，降到 0.001 所需轮数减少（4 个神经元，bs 10）",
+          why_zh="η 0.1 达不到，0.3、0.5、0.7 都能达到，但三者谁最快随种子而变（种子 0：6250 / 4"
+                 "150 / 3850；种子 1：7250 / 7450 / 5750；种子 2：5200 / 3300 "
+                 "/ 3900）：训练在半均方误差 0.005 附近的平台上停留多久，既取决于 η，也取决于初始权重，而课"
+                 "程的表只是一次初始化的结果。"),
     Claim("9.7", "a smaller batch converges sooner: epochs rise as the batch goes 5 → 10 → 15 → 20 (4 units, η 0.5)",
           "2500 / 8200 / never / never", "batch size", _rise, fmt="{:.0f}",
           zh="批越小收敛越快：批大小从 5 → 10 → 15 → 20，所需轮数增加（4 个神经元，η 0.5）"),
@@ -51,7 +55,10 @@ CLAIMS = [
           why="2 units never get there, as in the course, but past 4 more units do not help: 4, 6 and 8 units need "
               "3300–7500 epochs in no fixed order (seed 0: 4150 / 4250 / 4300; seed 2: 3300 / 4850 / 4850); each width "
               "starts from its own random weights and the plateau near 0.005 lasts as long as that start makes it.",
-          zh="隐层神经元越多收敛越快：从 2 → 4 → 6 → 8，所需轮数减少（η 0.5，bs 10）"),
+          zh="隐层神经元越多收敛越快：从 2 → 4 → 6 → 8，所需轮数减少（η 0.5，bs 10）",
+          why_zh="与课程一样，2 个神经元达不到；但超过 4 个后再增加并无帮助：4、6、8 个神经元需要 3300–75"
+                 "00 轮，顺序不定（种子 0：4150 / 4250 / 4300；种子 2：3300 / 4850 /"
+                 " 4850）。每种宽度都从各自的随机权重开始，在 0.005 附近的平台上停留多久取决于这个起点。"),
     Claim("9.5.2", "the complex curve needs more than 2 hidden units: a 1-2-1 net never reaches 0.001 in 10000 epochs",
           "never (9.7); R² 0.864 after 100000 epochs (9.5.2)", "1-2-1 epochs", lambda epochs: epochs == math.inf,
           fmt="{:.0f}",

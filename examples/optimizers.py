@@ -31,16 +31,22 @@ CLAIMS = [
           why="SGD at η 0.3 spends most of its run on the plateau near half-MSE 0.005 and leaves it at epoch 5950 on "
               "seed 1 but not within 10000 epochs on seeds 0 and 2; Momentum, whose effective step η/(1 − α) = 1.0 is "
               "over 3× SGD's, gets off it on every seed.",
-          zh="SGD（η 0.3）在第 5000 轮左右（2500–10000）使验证集半均方误差降到 0.001"),
+          zh="SGD（η 0.3）在第 5000 轮左右（2500–10000）使验证集半均方误差降到 0.001",
+          why_zh="η 0.3 的 SGD 大部分时间停在半均方误差 0.005 附近的平台上：种子 1 上在第 5950 "
+                 "轮离开，种子 0 和 2 上 10000 轮内都没有离开；Momentum 的有效步长 η/(1 − α"
+                 ") = 1.0，是 SGD 的 3 倍多，在每个种子上都离开了平台。"),
     Claim("15.2", "Momentum and Nesterov (η 0.1, α 0.9) reach it in fewer epochs than SGD", "2000 / 1400 vs 5000",
           "momentum vs SGD", lambda e: e[0] < e[2] and e[1] < e[2], fmt="{:.0f}",
           zh="Momentum 和 Nesterov（η 0.1，α 0.9）比 SGD 用更少的轮数达到"),
     Claim("15.3", "AdaGrad (η 0.7) reaches it near epoch 1750 (875–3500)", "1750", "AdaGrad η 0.7",
           lambda epochs: 875 <= epochs <= 3500, fmt="{:.0f}",
           why="AdaGrad's step η/√(Σg²) only shrinks, and from our starts it crosses the plateau near 0.005 slowly "
-              "(4200, 6650, never in 10000); the update is the course's but for ε (1e-10 inside the root, the course "
-              "1e-6 outside), which is negligible next to √(Σg²).",
-          zh="AdaGrad（η 0.7）在第 1750 轮左右（875–3500）达到"),
+              "(4200, 6650, never in 10000 epochs); its update is the course's but for ε (ours 1e-10, the course's "
+              "1e-6), which is negligible next to √(Σg²).",
+          zh="AdaGrad（η 0.7）在第 1750 轮左右（875–3500）达到",
+          why_zh="AdaGrad 的步长 η/√(Σg²) 只会变小，从我们的起点出发它越过 0.005 附近的平台很慢（"
+                 "4200、6650、10000 轮内未达到）；它的更新公式与课程相同，只有 ε 不同（我们 1e-10，"
+                 "课程 1e-6），与 √(Σg²) 相比可以忽略。"),
     Claim("15.3", "RMSprop and Adam at η 0.01 are the fastest: both before SGD, Momentum, Nesterov and AdaGrad",
           "η 0.01 best for each (epochs not stated)", "adaptive vs the rest",
           lambda e: max(e[:2]) < math.inf and max(e[:2]) <= e[2],

@@ -25,7 +25,10 @@ CLAIMS = [
           why="3 hidden units are only just enough: on seed 2 the net never predicts the centre square (all 80 of its "
               "test points go to the ring) and ends at 0.602, where 2 units end on every seed, and on seed 1 at 0.924; "
               "the course's 0.952 is one good start (our seed 0: 0.944).",
-          zh="2-3-3 网络（η 0.1，bs 10，5000 轮）能划分平面：测试准确率 ≥ 0.93"),
+          zh="2-3-3 网络（η 0.1，bs 10，5000 轮）能划分平面：测试准确率 ≥ 0.93",
+          why_zh="3 个隐层神经元刚刚够用：种子 2 上网络从不预测中心的正方形（其 80 个测试点全被判为圆环），准确率"
+                 "停在 0.602，这正是 2 个神经元在每个种子上的结果；种子 1 上为 0.924。课程的 0.952"
+                 " 是一次好的初始化（我们的种子 0：0.944）。"),
     Claim("11.2", "2 hidden units fail: test accuracy < 0.75 (up to 10000 epochs)", "0.618",
           "accuracy with 2 hidden units",
           lambda accuracy: accuracy < 0.75,
@@ -36,7 +39,11 @@ CLAIMS = [
           why="4 → 8 units helps on every seed (0.936–0.974 → 0.972–0.978), but 8 → 16 moves the accuracy by at most "
               "0.006 (3 of 500 test points) either way: the gain stops near 8 here, as the course's own 16 → 32 → 64 "
               "(0.978 / 0.974 / 0.972) shows it stopping near 16.",
-          zh="隐层神经元增加到 16 个左右都有帮助：从 4 到 8 到 16 个，测试准确率上升"),
+          zh="隐层神经元增加到 16 个左右都有帮助：从 4 到 8 到 16 个，测试准确率上升",
+          why_zh="从 4 个到 8 个神经元在每个种子上都有提升（0.936–0.974 → 0.972–0.978），但"
+                 "从 8 个到 16 个，准确率上下变化至多 0.006（500 个测试点中的 3 个）：这里的提升在 8"
+                 " 个左右停止，正如课程自己的 16 → 32 → 64（0.978 / 0.974 / 0.972）显示"
+                 "提升在 16 个左右停止。"),
 ]
 FIGURES = {"three_class.png": "11.1 · the class the 2-3-3 net predicts at each point of the plane (light) and the "
                               "test points (dark): a point on another colour is a mistake; the corners of the "

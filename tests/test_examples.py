@@ -5,6 +5,7 @@ import json
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -99,3 +100,20 @@ def test_cli_version_and_help_name_every_choice():
 def test_the_package_exposes_viz():
     import tinygrad_edu as tg
     assert tg.viz.draw_graph is not None and hasattr(tg.Tensor, "_repr_svg_")
+
+
+def test_the_quick_demo_page_opens_in_chromium_with_every_figure_loaded(quick_demo, browser):
+    out, results = quick_demo
+    browser.get((out / "index.html").resolve().as_uri())
+    assert not [entry for entry in browser.get_log("browser") if entry["level"] in ("SEVERE", "WARNING")]
+    broken = browser.execute_script(
+        "return [...document.images].filter(img => !img.complete || img.naturalWidth === 0).map(img => img.src)")
+    assert broken == []
+    shown = browser.execute_script("return document.images.length")
+    drawn = [path for path in out.rglob("*") if path.suffix in (".png", ".svg") and "seeds" not in path.parts]
+    assert shown == len(drawn) - len(list((out / "xor_steps").glob("*.svg"))) + 1      # one step drawing of xor_steps/
+    for href in browser.execute_script("return [...document.querySelectorAll('a')].map(a => a.href)"):
+        assert Path(href.removeprefix("file://")).exists(), href
+    verdicts = browser.execute_script("return [...document.querySelectorAll('#claims-table td:last-child')]"
+                                      ".map(td => td.textContent)")
+    assert len(verdicts) == len(results["claims"])

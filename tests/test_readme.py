@@ -16,3 +16,15 @@ def test_readme_has_snippets():
 def test_readme_snippet_runs(index, capsys, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)                 # what a snippet writes (out/...) lands in a scratch folder
     exec(compile(SNIPPETS[index], f"README.md snippet {index}", "exec"), {})
+
+
+def test_the_readme_results_are_the_claims_table_in_both_languages():
+    from tinygrad_edu import demo
+
+    english = README.read_text(encoding="utf-8")
+    chinese = README.with_name("README.zh-CN.md").read_text(encoding="utf-8")
+    for *_, name in demo.COURSE_MAP:
+        for claim in demo.experiment(name).CLAIMS:
+            assert f"| {claim.section} | {claim.claim} | {claim.course.replace('|', chr(92) + '|')} |" in english, \
+                claim.claim
+            assert f"| {claim.section} | {claim.zh} |" in chinese, claim.zh

@@ -26,6 +26,7 @@ class Claim:
     why: str = ""                     # when it does not hold: the measured reason, in one line
     instead: tuple = ()               # when not measurable here: (what, key) of a measurement shown in its place
     zh: str = ""                      # the claim in Chinese, for the course's own readers
+    why_zh: str = ""                  # the reason in Chinese
 
 
 def median_and_range(values, fmt, never="never"):
@@ -62,21 +63,23 @@ def judge(claim, by_seed, experiment=""):
             what, key = claim.instead
             instead = median_and_range([by_seed[seed][key] for seed in seeds], claim.fmt)
             ours, ours_zh = f"{ours}; {what}: {instead}", f"{ours_zh}；{what}：{instead}"
-        return row | {"ours": ours, "ours_zh": ours_zh, "holds": None, "held_on": 0, "measured": 0, "why": claim.why}
+        return row | {"ours": ours, "ours_zh": ours_zh, "holds": None, "held_on": 0, "measured": 0, "why": claim.why,
+                      "why_zh": claim.why_zh}
     held_on = sum(bool(claim.check(value)) for value in measured)
     holds = held_on > len(measured) / 2
     return row | {"ours": median_and_range(measured, claim.fmt),
                   "ours_zh": median_and_range(measured, claim.fmt, never="未达到"), "holds": holds,
-                  "held_on": held_on, "measured": len(measured), "why": "" if holds else claim.why}
+                  "held_on": held_on, "measured": len(measured), "why": "" if holds else claim.why,
+                  "why_zh": "" if holds else claim.why_zh}
 
 
 def _jsonable(value):
-    """inf ("never reached") and None ("not measurable") become null: JSON has no infinity."""
+    """inf ("never reached") is written "never": JSON has no infinity. None ("not measurable") is null."""
     if value is None:
         return None
     if isinstance(value, tuple):
         return [_jsonable(v) for v in value]
-    return None if math.isinf(value) else value
+    return "never" if value == math.inf else value
 
 
 def verdict(row, chinese=False):
@@ -96,16 +99,18 @@ def write_json(path, rows, seconds, seeds):
 
 
 def markdown_table(rows, chinese=False):
-    """The claims table; in English, then one line for each claim that does not hold: why."""
+    """The claims table, then one line for each claim that does not hold: why."""
+    claim, ours, why = ("claim_zh", "ours_zh", "why_zh") if chinese else ("claim", "ours", "why")
     header = ("| 节 | 课程的结论 | 课程结果 | 我们：中位数（范围） | 种子 | 结论 |" if chinese else
               "| § | the course says | the course | ours: median (range) | seeds | verdict |")
     lines = [header, "|---|---|---|---|---|---|"]
     for row in rows:
-        claim, ours = (row["claim_zh"], row["ours_zh"]) if chinese else (row["claim"], row["ours"])
-        cells = (row["section"], claim, row["course"], ours, ", ".join(map(str, row["seeds"])), verdict(row, chinese))
+        cells = (row["section"], row[claim], row["course"], row[ours], ", ".join(map(str, row["seeds"])),
+                 verdict(row, chinese))
         lines.append("| " + " | ".join(str(cell).replace("|", "\\|") for cell in cells) + " |")
-    reasons = [f"- {row['section']} {row['claim']}: {row['why']}" for row in rows
-               if row["holds"] is not True and row["why"]]
-    if reasons and not chinese:
-        lines += ["", "Why these do not hold (or cannot be measured here):", ""] + reasons
+    reasons = [f"- {row['section']} {row[claim]}{'：' if chinese else ': '}{row[why]}" for row in rows
+               if row["holds"] is not True and row[why]]
+    if reasons:
+        lines += ["", "不成立（或在此无法测量）的原因：" if chinese else
+                  "Why these do not hold (or cannot be measured here):", ""] + reasons
     return "\n".join(lines)

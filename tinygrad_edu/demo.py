@@ -92,8 +92,9 @@ def schedule(pool, workers, jobs, quick, out, say):
     {name: seconds summed over its seeds} and the runs that failed, [(name, seed, why)]: a run
     that fails is reported and the others go on."""
     ready = [list(chain) for chain in jobs]
-    total = sum(map(len, ready))
+    total, finished = sum(map(len, ready)), 0
     left = sum(TYPICAL_SECONDS[name] for chain in ready for name, _ in chain)
+    typical_done = seconds_done = 0                       # this machine's pace against TYPICAL_SECONDS
     running, results, seconds, failed = {}, {}, {}, []
     start = time.perf_counter()
     while ready or running:
@@ -110,6 +111,7 @@ def schedule(pool, workers, jobs, quick, out, say):
             except Exception as error:                     # one experiment failing must not lose the others
                 failed.append((name, seed, f"{type(error).__name__}: {error}"))
                 failed += [(follower, seed, f"not run: {name} failed") for follower, _ in chain]
+                finished += 1 + len(chain)
                 say(f"✗ {name}, seed {seed}: failed: {type(error).__name__}: {error}")
                 for line in "".join(traceback.format_exception(error)).splitlines():
                     say("  " + line)
@@ -118,10 +120,11 @@ def schedule(pool, workers, jobs, quick, out, say):
                 ready.insert(0, chain)                     # what reads this result may start now
             results.setdefault(name, {})[seed] = measured
             seconds[name] = seconds.get(name, 0) + took
+            finished += 1
             left -= TYPICAL_SECONDS[name]
+            typical_done, seconds_done = typical_done + TYPICAL_SECONDS[name], seconds_done + took
+            estimate = left * seconds_done / typical_done / workers
             elapsed = time.perf_counter() - start
-            finished = sum(map(len, results.values()))
-            estimate = left * elapsed / max(1, sum(TYPICAL_SECONDS[n] * len(s) for n, s in results.items()))
             say(f"✓ {name}, seed {seed}: done in {took:.0f} s · {finished} of {total} · elapsed {elapsed:.0f} s"
                 + (f" · about {estimate:.0f} s left" if finished < total else ""))
             for line in printed.splitlines():

@@ -50,7 +50,8 @@ def write(path, rows, figures, course_map, seconds, seeds, quick):
 
 
 def _claims_table(rows):
-    lines = ["<h2 id=\"claims\">The claims</h2><table><tr><th>§</th><th>the course says</th><th>the course</th>"
+    lines = ["<h2 id=\"claims\">The claims</h2><table id=\"claims-table\">"
+             "<tr><th>§</th><th>the course says</th><th>the course</th>"
              "<th>ours: median (range)</th><th>seeds</th><th>verdict</th></tr>"]
     for row in rows:
         style = {True: "holds", False: "fails", None: "unmeasured"}[row["holds"]]
