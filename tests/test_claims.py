@@ -101,7 +101,9 @@ def demo_folder(tmp_path):
     rows = [claims.judge(AT_LEAST, by_seed("r2", 0.5, 0.99, 0.98)), claims.judge(DIGITS, {0: {"digits": None,
                                                                                               "fashion": 0.86}})]
     figures = demo.figures(tmp_path, [name for *_, name in demo.COURSE_MAP])
-    results_page.write(tmp_path / "index.html", rows, figures, demo.COURSE_MAP, seconds=600, seeds=3, quick=False)
+    (tmp_path / "seeds" / "7").mkdir()                     # a folder of an earlier run: not linked
+    results_page.write(tmp_path / "index.html", rows, figures, demo.COURSE_MAP, seconds=600, seeds=3, quick=False,
+                       other_seeds=[1])
     claims.write_json(tmp_path / "results.json", rows, seconds=600, seeds=3)
     demo.write_markdown(tmp_path / "RESULTS.md", rows, seeds=3, seconds=600, experiment_seconds={}, quick=False)
     return figures, (tmp_path / "index.html").read_text(encoding="utf-8")
@@ -114,6 +116,7 @@ def test_the_page_links_every_figure_with_its_caption_and_every_seed(tmp_path):
     assert {file for file, _ in figures} == drawn
     links = set(re.findall(r'href="([^"]+)"', page))
     assert drawn <= links and {f"seeds/1/{file}" for file in drawn} <= links
+    assert not any(link.startswith("seeds/7") for link in links) and "seed 7" not in page
     for file, caption in figures:
         assert f"{file}</a>: {escape(caption)}</figcaption>" in page or f"{file}</a>: {escape(caption)}</p>" in page
     assert page.count('<td class="fails">') == 0 and page.count('<td class="holds">') == 1

@@ -23,8 +23,9 @@ code { background: #f4f4f4; padding: 0 0.2em; }
 """
 
 
-def write(path, rows, figures, course_map, seconds, seeds, quick):
-    """Write the page; `figures` is [(file relative to the page's folder, caption)]."""
+def write(path, rows, figures, course_map, seconds, seeds, quick, other_seeds=()):
+    """Write the page; `figures` is [(file relative to the page's folder, caption)], and the
+    figures of each of `other_seeds` are in seeds/SEED/ beside it."""
     folder = Path(path).parent
     parts = [f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
              f"<title>tinygrad_edu: the course's claims, measured</title><style>{STYLE}</style></head><body>",
@@ -36,14 +37,12 @@ def write(path, rows, figures, course_map, seconds, seeds, quick):
              "<a href=\"RESULTS.md\">RESULTS.md</a>, <a href=\"results.json\">results.json</a>.</p>",
              _claims_table(rows), _course_map(course_map), "<h2 id=\"figures\">Figures (seed 0)</h2>"]
     parts += [_figure(file, caption) for file, caption in figures]
-    others = sorted((p for p in (folder / "seeds").glob("*") if p.is_dir()), key=lambda p: int(p.name)) \
-        if (folder / "seeds").is_dir() else []
-    if others:
+    if other_seeds:
         parts.append("<h2>The other seeds' figures</h2><ul>")
-        for seed_folder in others:
-            links = ", ".join(f"<a href=\"seeds/{seed_folder.name}/{escape(file)}\">{escape(file)}</a>"
-                              for file, _ in figures if (seed_folder / file).exists())
-            parts.append(f"<li>seed {seed_folder.name}: {links}</li>")
+        for seed in other_seeds:
+            links = ", ".join(f"<a href=\"seeds/{seed}/{escape(file)}\">{escape(file)}</a>"
+                              for file, _ in figures if (folder / "seeds" / str(seed) / file).exists())
+            parts.append(f"<li>seed {seed}: {links}</li>")
         parts.append("</ul>")
     parts.append("</body></html>\n")
     Path(path).write_text("\n".join(parts), encoding="utf-8")
