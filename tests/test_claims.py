@@ -102,10 +102,11 @@ def demo_folder(tmp_path):
                                                                                               "fashion": 0.86}})]
     figures = demo.figures(tmp_path, [name for *_, name in demo.COURSE_MAP])
     (tmp_path / "seeds" / "7").mkdir()                     # a folder of an earlier run: not linked
-    results_page.write(tmp_path / "index.html", rows, figures, demo.COURSE_MAP, seconds=600, seeds=3, quick=False,
-                       other_seeds=[1])
+    results_page.write(tmp_path / "index.html", rows, figures, demo.COURSE_MAP, seconds=600,
+                       command="tinygrad-edu demo --seeds 3", other_seeds=[1])
     claims.write_json(tmp_path / "results.json", rows, seconds=600, seeds=3)
-    demo.write_markdown(tmp_path / "RESULTS.md", rows, seeds=3, seconds=600, experiment_seconds={}, quick=False)
+    demo.write_markdown(tmp_path / "RESULTS.md", rows, command="tinygrad-edu demo --seeds 3", seconds=600,
+                        experiment_seconds={})
     return figures, (tmp_path / "index.html").read_text(encoding="utf-8")
 
 

@@ -98,6 +98,11 @@ def write_json(path, rows, seconds, seeds):
         file.write("\n")
 
 
+def failing_with_reason(rows, why="why"):
+    """The rows that do not hold, or cannot be measured here, and say why (in `why`)."""
+    return [row for row in rows if row["holds"] is not True and row[why]]
+
+
 def markdown_table(rows, chinese=False):
     """The claims table, then one line for each claim that does not hold: why."""
     claim, ours, why = ("claim_zh", "ours_zh", "why_zh") if chinese else ("claim", "ours", "why")
@@ -108,8 +113,8 @@ def markdown_table(rows, chinese=False):
         cells = (row["section"], row[claim], row["course"], row[ours], ", ".join(map(str, row["seeds"])),
                  verdict(row, chinese))
         lines.append("| " + " | ".join(str(cell).replace("|", "\\|") for cell in cells) + " |")
-    reasons = [f"- {row['section']} {row[claim]}{'：' if chinese else ': '}{row[why]}" for row in rows
-               if row["holds"] is not True and row[why]]
+    reasons = [f"- {row['section']} {row[claim]}{'：' if chinese else ': '}{row[why]}"
+               for row in failing_with_reason(rows, why)]
     if reasons:
         lines += ["", "不成立（或在此无法测量）的原因：" if chinese else
                   "Why these do not hold (or cannot be measured here):", ""] + reasons

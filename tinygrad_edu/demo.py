@@ -153,9 +153,9 @@ def figures(out, names):
     return shown
 
 
-def write_markdown(path, rows, seeds, seconds, experiment_seconds, quick):
+def write_markdown(path, rows, command, seconds, experiment_seconds):
     lines = ["# tinygrad_edu: the course's claims, measured", "",
-             f"`tinygrad-edu demo{' --quick' if quick else ''} --seeds {seeds}`, {datetime.date.today()}, "
+             f"`{command}`, {datetime.date.today()}, "
              f"{seconds:.0f} s on this machine. Each claim is checked on every seed; it holds when it holds on "
              "more than half of them. Regression losses are the course's half-MSE; epochs count the epochs "
              "trained (the course's logs count from 0: its \"ep 4199\" is 4200 epochs).", "",
@@ -166,9 +166,9 @@ def write_markdown(path, rows, seeds, seconds, experiment_seconds, quick):
     Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def write_chinese_markdown(path, rows, seeds, seconds, quick):
+def write_chinese_markdown(path, rows, command, seconds):
     lines = ["# tinygrad_edu：课程结论的复现与检验", "",
-             f"`tinygrad-edu demo{' --quick' if quick else ''} --seeds {seeds}`，{datetime.date.today()}，"
+             f"`{command}`，{datetime.date.today()}，"
              f"本机用时 {seconds:.0f} 秒。每条结论在每个随机种子上各检验一次，超过半数的种子上成立即判为成立。"
              "回归损失是课程的半均方误差；轮数指训练过的轮数（课程日志从 0 数起，“ep 4199”即 4200 轮）。", "",
              claims.markdown_table(rows, chinese=True)]
@@ -204,11 +204,12 @@ def demo(out="out", seeds=3, workers=2, quick=False, say=print):
         results, experiment_seconds, failed = schedule(pool, workers, jobs, quick, out, say)
     seconds = time.perf_counter() - start
     rows = judge_all(results)
+    command = f"tinygrad-edu demo{' --quick' if quick else ''} --seeds {seeds}"
     claims.write_json(out / "results.json", rows, seconds, seeds)
-    write_markdown(out / "RESULTS.md", rows, seeds, seconds, experiment_seconds, quick)
-    write_chinese_markdown(out / "RESULTS.zh-CN.md", rows, seeds, seconds, quick)
+    write_markdown(out / "RESULTS.md", rows, command, seconds, experiment_seconds)
+    write_chinese_markdown(out / "RESULTS.zh-CN.md", rows, command, seconds)
     other_seeds = sorted({seed for by_seed in results.values() for seed in by_seed} - {0})
-    results_page.write(out / "index.html", rows, figures(out, results), COURSE_MAP, seconds, seeds, quick, other_seeds)
+    results_page.write(out / "index.html", rows, figures(out, results), COURSE_MAP, seconds, command, other_seeds)
     held = sum(row["holds"] is True for row in rows)
     say(f"{held} of {len(rows)} claims hold. Wrote {out / 'index.html'} (open it in a browser), RESULTS.md, "
         f"results.json, the figures and the backprop pages in {out}/ ({seconds:.0f} s)")

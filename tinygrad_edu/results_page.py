@@ -9,7 +9,7 @@ import datetime
 from html import escape
 from pathlib import Path
 
-from .claims import verdict
+from .claims import failing_with_reason, verdict
 
 STYLE = """
 body { font: 15px/1.45 system-ui, sans-serif; max-width: 1180px; margin: 2em auto; padding: 0 1em; color: #222; }
@@ -23,14 +23,14 @@ code { background: #f4f4f4; padding: 0 0.2em; }
 """
 
 
-def write(path, rows, figures, course_map, seconds, seeds, quick, other_seeds=()):
+def write(path, rows, figures, course_map, seconds, command, other_seeds=()):
     """Write the page; `figures` is [(file relative to the page's folder, caption)], and the
     figures of each of `other_seeds` are in seeds/SEED/ beside it."""
     folder = Path(path).parent
     parts = [f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
              f"<title>tinygrad_edu: the course's claims, measured</title><style>{STYLE}</style></head><body>",
              "<h1>tinygrad_edu: the course's claims, measured</h1>",
-             f"<p><code>tinygrad-edu demo{' --quick' if quick else ''} --seeds {seeds}</code> on "
+             f"<p><code>{escape(command)}</code> on "
              f"{datetime.date.today()}: {seconds:.0f} s on this machine. Each claim of the course is checked on every "
              "seed; it holds when it holds on more than half of them. The course reports single runs with no seed, "
              "so its figure is one draw; ours are the median and the range over the seeds. Also here: "
@@ -58,7 +58,7 @@ def _claims_table(rows):
         lines.append("<tr>" + "".join(f"<td>{escape(str(cell))}</td>" for cell in cells)
                      + f"<td class=\"{style}\">{escape(verdict(row))}</td></tr>")
     lines.append("</table>")
-    reasons = [row for row in rows if row["holds"] is not True and row["why"]]
+    reasons = failing_with_reason(rows)
     if reasons:
         lines.append("<p>Why these do not hold (or cannot be measured here):</p><ul>")
         lines += [f"<li>{escape(row['section'])} {escape(row['claim'])}: {escape(row['why'])}</li>" for row in reasons]
