@@ -36,8 +36,8 @@ FIGURES = {"double_arc.png": "10.5 · the probability the 2-2-1 net gives the up
 
 
 def logit_accuracy(Y, Z):
-    """Share of samples on the right side of the boundary Z = 0 (A = 0.5)."""
-    return metrics.accuracy(Y, Z > 0)
+    """Share of samples on the right side of the boundary Z = 0 (A = 0.5), as `fit` reads the logits."""
+    return metrics.accuracy(Y, nn.BCEWithLogitsLoss.labels(Z))
 
 
 def build(hidden=2, seed=0):
@@ -48,7 +48,7 @@ def train(train_data, val, eps, max_epochs, seed, progress):
     model = build(2, seed)
     loader = DataLoader(*train_data, batch_size=5, seed=seed)
     history = fit(model, nn.BCEWithLogitsLoss(), optim.SGD(model.parameters(), lr=0.1), loader,
-                  epochs=max_epochs, val_data=val, metrics={"accuracy": logit_accuracy},
+                  epochs=max_epochs, val_data=val, metrics={"accuracy": metrics.accuracy},
                   check_every=5 * len(loader), early_stopping=EarlyStopping(eps=eps), progress=progress)
     return model, history
 

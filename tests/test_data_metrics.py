@@ -319,3 +319,34 @@ def test_roc_auc_is_the_pairwise_probability(y, scores):
 
 def test_roc_auc_by_hand():
     assert metrics.roc_auc_score([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]) == 0.75
+
+
+@pytest.mark.parametrize("metric", [metrics.accuracy, metrics.precision, metrics.recall, metrics.f1_score,
+                                    metrics.confusion_matrix])
+@pytest.mark.parametrize("scores", [np.array([[0.2], [0.9], [0.7], [0.1]]),        # probabilities
+                                    np.array([[-3.1], [2.4], [0.6], [-0.2]]),      # logits
+                                    np.array([0.0, 1.0, np.nan, 0.0])])             # a NaN is no label either
+def test_classification_metrics_refuse_one_column_of_scores(metric, scores):
+    labels = np.array([[0], [1], [1], [0]])
+    with pytest.raises(ValueError, match=rf"{metric.__name__}: y_pred holds continuous scores .*threshold them"):
+        metric(labels, scores)
+    with pytest.raises(ValueError, match=rf"{metric.__name__}: y_true holds continuous scores"):
+        metric(scores, labels)
+
+
+def test_classification_metrics_take_thresholded_scores_labels_and_score_rows():
+    y = np.array([[0], [1], [1], [0]])
+    probabilities = np.array([[0.2], [0.9], [0.4], [0.1]])
+    # Thresholded by the learner (bools or 0./1. floats) they are labels: 3 of 4 right, by hand.
+    assert metrics.accuracy(y, probabilities > 0.5) == 0.75
+    assert metrics.accuracy(y.astype(float), (probabilities > 0.5).astype(float)) == 0.75
+    assert metrics.recall(y, probabilities > 0.5) == 0.5
+    # Two columns of class scores: argmax, row 2 leans to class 0.
+    rows = np.array([[0.8, 0.2], [0.1, 0.9], [0.6, 0.4], [0.7, 0.3]])
+    assert metrics.accuracy(y, rows) == 0.75
+    assert metrics.roc_auc_score(y, probabilities) == 1.0           # the metric that takes scores
+
+
+def test_stratified_split_refuses_continuous_targets():
+    with pytest.raises(ValueError, match=r"train_val_test_split\(stratify=True\): Y holds continuous scores"):
+        train_val_test_split(np.zeros((10, 1)), np.linspace(0, 1, 10), stratify=True)

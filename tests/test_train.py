@@ -4,7 +4,7 @@ import csv
 import numpy as np
 import pytest
 
-from tinygrad_edu import metrics, nn, optim
+from tinygrad_edu import metrics, nn, no_grad, optim
 from tinygrad_edu.data import DataLoader
 from tinygrad_edu.train import EarlyStopping, History, evaluate, fit
 
@@ -167,3 +167,52 @@ def test_an_unreduced_loss_asks_for_reduction_mean():
     with pytest.raises(ValueError, match=r"the loss has shape \(8, 1\).*pass reduction=\"mean\""):
         fit(model, nn.MSELoss(reduction="none"), optim.SGD(model.parameters(), lr=0.1), DataLoader(X, Y, batch_size=8),
             epochs=1, progress=False)
+
+
+def two_blobs(n=60, seed=0):
+    """Two separable clouds: class 1 where x1 + x2 > 0."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 2))
+    X += np.sign(X.sum(axis=1, keepdims=True))          # push the classes apart
+    return X, (X.sum(axis=1, keepdims=True) > 0).astype(np.float64)
+
+
+@pytest.mark.parametrize("loss_fn, head, read_labels", [
+    (nn.BCEWithLogitsLoss(), [], lambda out: (out > 0).ravel()),
+    (nn.BCELoss(), [nn.Sigmoid()], lambda out: (out > 0.5).ravel()),
+])
+def test_fit_hands_binary_metrics_the_labels_the_loss_implies(loss_fn, head, read_labels):
+    X, Y = two_blobs()
+    model = nn.Sequential(nn.Linear(2, 1, seed=0), *head)
+    history = fit(model, loss_fn, optim.SGD(model.parameters(), lr=0.5), DataLoader(X, Y, batch_size=10, seed=0),
+                  epochs=20, val_data=(X, Y), progress=False,
+                  metrics={"accuracy": metrics.accuracy, "recall": metrics.recall, "auc": metrics.roc_auc_score})
+    with no_grad():
+        output = model(X).data
+    labels, truth = read_labels(output), Y.ravel() == 1
+    # The oracle: the same counts by hand from the output.
+    assert history["val_accuracy"][-1] == np.mean(labels == truth) >= 0.95
+    assert history["val_recall"][-1] == np.sum(labels & truth) / np.sum(truth)
+    positives, negatives = output.ravel()[truth], output.ravel()[~truth]
+    assert history["val_auc"][-1] == pytest.approx(np.mean(positives[:, None] > negatives[None, :]))
+
+
+def test_fit_hands_cross_entropy_metrics_the_argmax():
+    X, Y = two_blobs()
+    y = Y.ravel().astype(np.int64)
+    model = nn.Linear(2, 2, seed=0)
+    history = fit(model, nn.CrossEntropyLoss(), optim.SGD(model.parameters(), lr=0.5),
+                  DataLoader(X, y, batch_size=10, seed=0), epochs=10, val_data=(X, y), progress=False,
+                  metrics={"accuracy": metrics.accuracy})
+    with no_grad():
+        logits = model(X).data
+    assert history["val_accuracy"][-1] == np.mean(logits.argmax(axis=1) == y) >= 0.95
+    assert history["train_accuracy"][-1] == history["val_accuracy"][-1]
+
+
+def test_a_classification_metric_beside_a_regression_loss_is_refused_not_scored():
+    X, Y = two_blobs()
+    model = nn.Linear(2, 1, seed=0)
+    with pytest.raises(ValueError, match="accuracy: y_pred holds continuous scores"):
+        fit(model, nn.MSELoss(), optim.SGD(model.parameters(), lr=0.1), DataLoader(X, Y, batch_size=8),
+            epochs=1, val_data=(X, Y), metrics={"accuracy": metrics.accuracy}, progress=False)

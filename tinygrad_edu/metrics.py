@@ -2,6 +2,9 @@
 
 Regression metrics follow the course (9.0.3); classification metrics follow
 scikit-learn's definitions (binary, positive class 1, 0 where a ratio is 0/0).
+A classification metric (`takes_labels`) reads class labels, or rows of class scores
+(m, n ≥ 2) through their argmax; one column of continuous scores (probabilities,
+logits) is refused, never compared with labels: threshold it first.
 """
 import numpy as np
 
@@ -54,23 +57,49 @@ def r2_score(y_true, y_pred):
     return float(1 - residual / total)
 
 
-def class_labels(y):
-    """Class labels from labels (m,) or (m, 1), one-hot rows or class scores (m, n) → argmax."""
+def class_labels(y, name="class_labels", which="y"):
+    """Class labels from labels (m,) or (m, 1), or from one-hot rows or class scores (m, n ≥ 2) by argmax.
+
+    One column of non-integer values is scores, not labels: a ValueError that says how to threshold.
+    """
     y = np.asarray(y)
-    return y.argmax(axis=1) if y.ndim == 2 and y.shape[1] > 1 else y.reshape(-1)
+    if y.ndim == 2 and y.shape[1] > 1:
+        return y.argmax(axis=1)
+    y = y.reshape(-1)
+    if y.dtype.kind in "fc":
+        scores = y[y != np.round(y)]                    # NaN is never a label either
+        if scores.size:
+            raise ValueError(f"{name}: {which} holds continuous scores ({scores[0]:.4g} among them), not class "
+                             f"labels; threshold them first: (p > 0.5) for probabilities (a sigmoid or BCELoss "
+                             f"output), (z > 0) for logits (BCEWithLogitsLoss), or pass the (m, n) class scores "
+                             f"for argmax. roc_auc_score is the metric that takes scores")
+    return y
 
 
+def _labels(y_true, y_pred, name):
+    y, a = class_labels(y_true, name, "y_true"), class_labels(y_pred, name, "y_pred")
+    if y.size != a.size:
+        raise ValueError(f"{name}: y_true has {y.size} samples but y_pred has {a.size}")
+    return y, a
+
+
+def _takes_labels(metric):
+    """Mark a classification metric: `fit` hands it class labels read from the output as the loss implies."""
+    metric.takes_labels = True
+    return metric
+
+
+@_takes_labels
 def accuracy(y_true, y_pred):
     """Share of samples whose predicted class is right (labels, or one-hot/score rows)."""
-    y, a = class_labels(y_true), class_labels(y_pred)
-    if y.size != a.size:
-        raise ValueError(f"accuracy: y_true has {y.size} samples but y_pred has {a.size}")
+    y, a = _labels(y_true, y_pred, "accuracy")
     return float(np.mean(y == a))
 
 
+@_takes_labels
 def confusion_matrix(y_true, y_pred, labels=None):
     """C[i, j] = number of samples of class i predicted as class j."""
-    y, a = class_labels(y_true), class_labels(y_pred)
+    y, a = _labels(y_true, y_pred, "confusion_matrix")
     labels = np.unique(np.concatenate([y, a])) if labels is None else np.asarray(labels)
     index = {label: i for i, label in enumerate(labels.tolist())}
     matrix = np.zeros((len(labels), len(labels)), dtype=np.int64)
@@ -79,7 +108,7 @@ def confusion_matrix(y_true, y_pred, labels=None):
 
 
 def _binary_counts(y_true, y_pred, name):
-    y, a = _pair(y_true, y_pred, name)
+    y, a = _labels(y_true, y_pred, name)
     y, a = y == 1, a == 1
     return np.sum(y & a), np.sum(~y & a), np.sum(y & ~a)
 
@@ -88,18 +117,21 @@ def _ratio(numerator, denominator):
     return float(numerator / denominator) if denominator else 0.0
 
 
+@_takes_labels
 def precision(y_true, y_pred):
     """TP / (TP + FP) for the positive class 1."""
     tp, fp, _ = _binary_counts(y_true, y_pred, "precision")
     return _ratio(tp, tp + fp)
 
 
+@_takes_labels
 def recall(y_true, y_pred):
     """TP / (TP + FN) for the positive class 1."""
     tp, _, fn = _binary_counts(y_true, y_pred, "recall")
     return _ratio(tp, tp + fn)
 
 
+@_takes_labels
 def f1_score(y_true, y_pred):
     """2TP / (2TP + FP + FN): the harmonic mean of precision and recall."""
     tp, fp, fn = _binary_counts(y_true, y_pred, "f1_score")

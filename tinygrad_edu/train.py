@@ -93,12 +93,23 @@ class History:
 
 
 def evaluate(model, loss_fn, X, Y, metrics=()):
-    """Loss and metrics of `model` on the whole of (X, Y), without recording a graph."""
+    """Loss and metrics of `model` on the whole of (X, Y), without recording a graph.
+
+    A classification metric (`takes_labels`: accuracy, precision, recall, f1_score,
+    confusion_matrix) gets the class labels the loss reads from the output
+    (`loss_fn.labels`: z > 0 for BCEWithLogitsLoss, a > 0.5 for BCELoss, argmax for
+    CrossEntropyLoss); every other metric gets the raw output.
+    """
     with no_grad():
         output = model(Tensor._wrap(np.asarray(X)))
         result = {"loss": loss_fn(output, Y).item()}
+    labels = None
     for name, metric in _named(metrics).items():
-        result[name] = metric(np.asarray(Y), output.data)
+        given = output.data
+        if getattr(metric, "takes_labels", False) and hasattr(loss_fn, "labels"):
+            labels = loss_fn.labels(output.data) if labels is None else labels
+            given = labels
+        result[name] = metric(np.asarray(Y), given)
     return result
 
 
@@ -114,7 +125,8 @@ def fit(model, loss_fn, optimizer, train_loader, *, epochs, val_data=None, metri
     of each epoch, or every `check_every` iterations (the course's checkpoint): it
     records the mean training loss since the last check, the validation loss and
     metrics on the whole of `val_data` = (X_val, Y_val) (metrics on the whole training
-    set too), and asks `early_stopping`. `metrics` maps names to `metric(y_true, output)`.
+    set too), and asks `early_stopping`. `metrics` maps names to `metric(y_true, output)`;
+    a classification metric gets class labels instead of the output (see `evaluate`).
 
     Data holding NaN or inf is refused before training. A loss or weights that turn
     NaN/inf stop training with a FloatingPointError naming the epoch and iteration; the

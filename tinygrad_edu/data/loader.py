@@ -75,7 +75,7 @@ def train_val_test_split(X, Y, val=0.1, test=0.1, seed=None, stratify=False):
     rng = np.random.default_rng(seed)
     groups = [np.arange(len(X))]
     if stratify:
-        labels = class_labels(Y)
+        labels = class_labels(Y, "train_val_test_split(stratify=True)", "Y")
         groups = [np.flatnonzero(labels == c) for c in np.unique(labels)]
     parts = ([], [], [])
     for group in groups:

@@ -1,4 +1,10 @@
-"""The losses of `functional` as modules: `loss_fn = nn.CrossEntropyLoss(); loss_fn(Z, Y)`."""
+"""The losses of `functional` as modules: `loss_fn = nn.CrossEntropyLoss(); loss_fn(Z, Y)`.
+
+A classification loss also says which class its input stands for (`labels`), so that
+`fit` can hand accuracy and its kin labels, never raw scores.
+"""
+import numpy as np
+
 from .. import functional as F
 from .module import Module
 
@@ -29,6 +35,11 @@ class BCELoss(_Loss):
     def __init__(self, weight=None, reduction="mean"):
         super().__init__(reduction, weight=weight)
 
+    @staticmethod
+    def labels(probabilities):
+        """Class 1 where the probability A > 0.5."""
+        return (probabilities > 0.5).astype(np.int64)
+
 
 class BCEWithLogitsLoss(_Loss):
     """The course's Logistic + binary cross-entropy as one node: dZ = (A − Y)/m."""
@@ -37,6 +48,11 @@ class BCEWithLogitsLoss(_Loss):
     def __init__(self, pos_weight=None, reduction="mean"):
         super().__init__(reduction, pos_weight=pos_weight)
 
+    @staticmethod
+    def labels(logits):
+        """Class 1 where the logit Z > 0 (A = σ(Z) > 0.5)."""
+        return (logits > 0).astype(np.int64)
+
 
 class CrossEntropyLoss(_Loss):
     """The course's Softmax + cross-entropy as one node: dZ = (A − Y)/m."""
@@ -44,3 +60,8 @@ class CrossEntropyLoss(_Loss):
 
     def __init__(self, weight=None, reduction="mean"):
         super().__init__(reduction, weight=weight)
+
+    @staticmethod
+    def labels(logits):
+        """The class of the largest logit in each row (softmax keeps the order)."""
+        return logits.argmax(axis=1)
