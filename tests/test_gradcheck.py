@@ -8,7 +8,7 @@ from hypothesis import given
 import tinygrad_edu as tg
 import tinygrad_edu.functional as F
 from tinygrad_edu import Function, GradcheckError, Tensor, gradcheck
-from tinygrad_edu.gradcheck import relative_difference, verdict
+from tinygrad_edu.gradcheck import gradient_difference, relative_difference, verdict
 from tinygrad_edu.testing import assert_grads_close, shapes, tensors
 
 
@@ -159,3 +159,58 @@ def test_assert_grads_close_raises_an_assertion_error():
     with pytest.raises(AssertionError):
         assert_grads_close(lambda t: WrongSquare.apply(t), Tensor([1.0], requires_grad=True))
     assert_grads_close(lambda t: t.exp(), Tensor([1.0], requires_grad=True))
+
+
+def naive_softplus(a):
+    """ln(1 + e^a) written as it reads: e^800 overflows to inf."""
+    return (a.exp() + 1.0).log()
+
+
+class NaNBackward(Function):
+    """Z = 2A, whose backward makes a NaN at the second element."""
+
+    def forward(ctx, a):
+        return 2 * a
+
+    def backward(ctx, dz):
+        da = 2 * dz
+        da.flat[1] = np.nan
+        return da
+
+
+@pytest.mark.parametrize("fast_mode", [False, True])
+def test_an_overflowing_forward_fails_and_names_the_output_element(fast_mode):
+    a = Tensor([800.0, 1.0], requires_grad=True)
+    # gradcheck reports the inf itself; numpy's overflow warning (an error under pytest here) stays inside.
+    with pytest.raises(GradcheckError, match=r"forward value is not finite: output element \(0,\) is inf"):
+        gradcheck(naive_softplus, a, fast_mode=fast_mode)
+    assert gradcheck(naive_softplus, a, fast_mode=fast_mode, raise_exception=False) is False
+
+
+@pytest.mark.parametrize("fast_mode", [False, True])
+def test_a_forward_that_overflows_beside_the_input_fails_on_the_numeric_gradient(fast_mode):
+    # e^709.782712893 is about the largest finite double: a small step to the right of this input, exp is inf.
+    a = Tensor([0.5, 709.78271289], requires_grad=True)
+    with pytest.raises(GradcheckError, match=r"input 0, shape \(2,\): the numeric gradient \(central "
+                                             r"differences\) is -?inf at element \(1,\).*input is 709\.78271289"
+                                             r".*fn\(x ± eps\) is not finite"):
+        gradcheck(lambda t: t.exp(), a, fast_mode=fast_mode)
+
+
+@pytest.mark.parametrize("fast_mode", [False, True])
+def test_a_nan_in_backward_fails_and_names_the_element(fast_mode):
+    a = Tensor([0.5, -1.5, 2.0], requires_grad=True, name="A")
+    with pytest.raises(GradcheckError, match=r"input 0 \('A'\), shape \(3,\): the analytic gradient \(backward\) is "
+                                             r"nan at element \(1,\).*where the input is -1\.5"):
+        gradcheck(NaNBackward.apply, a, fast_mode=fast_mode)
+
+
+def test_the_course_diff_refuses_nan_and_inf():
+    with pytest.raises(ValueError, match=r"the numeric gradient is nan at element \(1,\)"):
+        relative_difference([1.0, 2.0], [1.0, np.nan])
+    with pytest.raises(ValueError, match=r"the analytic gradient is inf at element \(0, 0\)"):
+        relative_difference([[np.inf]], [[1.0]])
+    with pytest.raises(ValueError, match="only a finite diff has a verdict"):
+        verdict(float("nan"))
+    with pytest.raises(ValueError, match="the numeric gradient is -?inf"), np.errstate(over="ignore"):
+        gradient_difference(lambda t: t.exp().sum(), Tensor([709.78271289], requires_grad=True))

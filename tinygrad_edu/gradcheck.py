@@ -4,6 +4,8 @@ Central differences (f(x + h) − f(x − h)) / 2h have error O(h²); in float64
 smooth backward agrees to about 1e-9. The course scores the match with
 diff = ‖g − ĝ‖ / (‖g‖ + ‖ĝ‖): < 1e-7 correct, > 1e-2 wrong.
 """
+import math
+
 import numpy as np
 
 from .engine import Tensor, no_grad
@@ -16,12 +18,19 @@ class GradcheckError(AssertionError):
 def relative_difference(analytic, numeric):
     """The course's diff = ‖g − ĝ‖₂ / (‖g‖₂ + ‖ĝ‖₂) (0 when both are zero)."""
     analytic, numeric = np.asarray(analytic, dtype=np.float64), np.asarray(numeric, dtype=np.float64)
+    for what, gradient in (("analytic", analytic), ("numeric", numeric)):
+        bad = _first_non_finite(gradient)
+        if bad is not None:
+            raise ValueError(f"relative_difference: the {what} gradient is {gradient.flat[bad]} at element "
+                             f"{_index(bad, gradient.shape)}; the course's diff of a NaN or inf means nothing")
     scale = np.linalg.norm(analytic) + np.linalg.norm(numeric)
     return 0.0 if scale == 0 else float(np.linalg.norm(analytic - numeric) / scale)
 
 
 def verdict(diff):
     """The course's reading of a diff (12.2)."""
+    if not math.isfinite(diff):
+        raise ValueError(f"verdict: the diff is {diff}; only a finite diff has a verdict")
     if diff < 1e-7:
         return "correct"
     if diff <= 1e-4:
@@ -41,25 +50,40 @@ def gradcheck(fn, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True,
     Both modes also check that a zero upstream gradient gives zero gradients, that
     two backward runs agree, and that each gradient has its input's shape and dtype.
     Everything runs on float64 copies of the inputs, so they are left untouched.
+    A NaN or inf in the output or in either gradient is a failure that says which and where
+    (a comparison with NaN would otherwise pass in silence).
     Returns True, or raises GradcheckError naming the input, the worst element,
     both values and the relative error (returns False with raise_exception=False).
     """
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):    # NaN and inf are reported, not warned
+        problems = _checks(fn, inputs, eps, atol, rtol, fast_mode, seed)
+    if problems and raise_exception:
+        raise GradcheckError("gradcheck failed:\n  " + "\n  ".join(problems))
+    return not problems
+
+
+def _checks(fn, inputs, eps, atol, rtol, fast_mode, seed):
+    """Every problem gradcheck finds, as one message each."""
     problems = _dtype_problems(fn, inputs)
     copies = _float64_copies(inputs)
     targets = _requiring_grad(copies)
     out = _forward(fn, copies)
+    bad_output = _first_non_finite(out.data)
+    if bad_output is not None:        # no gradient can be checked against differences of inf or NaN
+        problems.append(f"the forward value is not finite: output element {_index(bad_output, out.shape)} is "
+                        f"{out.data.flat[bad_output]}; make fn finite at these inputs (a stable formula) "
+                        f"before checking its gradient")
+        return problems
     rng = np.random.default_rng(seed)
     v = rng.standard_normal(out.shape)
     grads = _vjp(out, targets, v)
     problems += _consistency_problems(out, targets, v, grads)
     for position, t, g in zip(_positions(copies), targets, grads):
         if fast_mode:
-            problems += _directional_problems(fn, copies, position, t, v, g, rng, eps, atol, rtol)
+            problems += _directional_problems(fn, copies, position, t, v, g, rng, eps, atol, rtol, out)
         else:
             problems += _jacobian_problems(fn, copies, position, t, out, eps, atol, rtol)
-    if problems and raise_exception:
-        raise GradcheckError("gradcheck failed:\n  " + "\n  ".join(problems))
-    return not problems
+    return problems
 
 
 def numerical_grad(fn, *inputs, eps=1e-6):
@@ -193,16 +217,49 @@ def _describe_input(position, t):
     return f"input {position}{name}, shape {t.shape}"
 
 
+def _first_non_finite(array):
+    """The flat index of the first NaN or inf in `array`, or None."""
+    bad = np.flatnonzero(~np.isfinite(array))
+    return int(bad[0]) if bad.size else None
+
+
+def _index(flat, shape):
+    return tuple(int(i) for i in np.unravel_index(flat, shape))
+
+
+def _non_finite(position, t, out, analytic, numeric):
+    """A message for the first NaN or inf in either (n_out, t.size) gradient, naming the input
+    element, its value and the forward value there; None when both are finite."""
+    for what, matrix in (("the analytic gradient (backward)", analytic),
+                         ("the numeric gradient (central differences)", numeric)):
+        bad = _first_non_finite(matrix)
+        if bad is None:
+            continue
+        row, column = divmod(bad, matrix.shape[1])
+        where = f"element {_index(column, t.shape)}"
+        if out.ndim and matrix.shape[0] == out.size:
+            where += f" (for output element {_index(row, out.shape)})"
+        cause = "" if matrix is analytic else ": fn(x ± eps) is not finite, the forward overflows next to this input"
+        return (f"{_describe_input(position, t)}: {what} is {matrix.flat[bad]} at {where}, where the input is "
+                f"{float(t.data.flat[column])} and the forward value {_forward_value(out, row, matrix)}{cause}")
+    return None
+
+
+def _forward_value(out, row, matrix):
+    value = out.data.flat[row] if matrix.shape[0] == out.size else out.data
+    return np.array2string(np.asarray(value), precision=10, threshold=6)
+
+
 def _mismatch(t, analytic, numeric, atol, rtol, output_shape=None):
-    """A message for the worst element where analytic and numeric disagree, or None."""
+    """A message for the worst element where analytic and numeric (both finite) disagree, or None."""
     excess = np.abs(analytic - numeric) - (atol + rtol * np.abs(numeric))
-    if not (excess > 0).any() and np.isfinite(analytic).all():
+    if not (excess > 0).any():
         return None
-    worst = np.unravel_index(np.argmax(np.where(np.isfinite(excess), excess, np.inf)), excess.shape)
+    worst = np.unravel_index(np.argmax(excess), excess.shape)
     a, n = analytic[worst], numeric[worst]
-    where = f"element {tuple(int(i) for i in np.unravel_index(worst[-1], t.shape))}"
+    where = f"element {_index(worst[-1], t.shape)}"
     if output_shape is not None and len(output_shape):
-        where += f" (for output element {tuple(int(i) for i in np.unravel_index(worst[0], output_shape))})"
+        where += f" (for output element {_index(worst[0], output_shape)})"
     relative = abs(a - n) / max(abs(a), abs(n), 1e-300)
     diff = relative_difference(analytic, numeric)
     return (f"worst {where}: analytic {a:.10g}, numeric {n:.10g}, "
@@ -213,19 +270,26 @@ def _jacobian_problems(fn, inputs, position, t, out, eps, atol, rtol):
     targets = _requiring_grad(inputs)
     analytic = _analytic_jacobian(out, t, targets)
     numeric = _numerical_jacobian(fn, inputs, t, out.size, eps)
+    message = _non_finite(position, t, out, analytic, numeric)
+    if message is not None:
+        return [message]
     message = _mismatch(t, analytic, numeric, atol, rtol, output_shape=out.shape)
     return [] if message is None else [f"{_describe_input(position, t)}: {message}"]
 
 
-def _directional_problems(fn, inputs, position, t, v, g, rng, eps, atol, rtol):
+def _directional_problems(fn, inputs, position, t, v, g, rng, eps, atol, rtol, out):
     u = rng.standard_normal(t.shape)
     analytic = float(np.sum(u * g))
     numeric = float(np.sum(v * (_shifted(fn, inputs, t, eps * u) - _shifted(fn, inputs, t, -eps * u)))) / (2 * eps)
-    if abs(analytic - numeric) <= atol + rtol * abs(numeric):
+    # Both finite first: with numeric = inf, |analytic − inf| ≤ rtol·inf would hold.
+    if math.isfinite(analytic) and math.isfinite(numeric) and abs(analytic - numeric) <= atol + rtol * abs(numeric):
         return []
     # Find the culprit element: the same comparison, one element at a time.
-    message = _mismatch(t, g.reshape(1, -1), _numerical_vjp(fn, inputs, t, v, eps).reshape(1, -1),
-                        atol, rtol)
+    analytic_row, numeric_row = g.reshape(1, -1), _numerical_vjp(fn, inputs, t, v, eps).reshape(1, -1)
+    message = _non_finite(position, t, out, analytic_row, numeric_row)
+    if message is not None:
+        return [message]
+    message = _mismatch(t, analytic_row, numeric_row, atol, rtol)
     return [f"{_describe_input(position, t)}: ⟨u, Jᵀv⟩ is {analytic:.10g} by backward but {numeric:.10g} "
             f"by central differences" + ("" if message is None else f"; {message}")]
 
