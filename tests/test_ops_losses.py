@@ -148,7 +148,11 @@ def test_one_hot_targets_equal_class_indices(reduction, case, weighted):
     w = np.linspace(0.5, 2.0, n) if weighted else None
     by_index = F.cross_entropy(z, labels, weight=w, reduction=reduction)
     by_one_hot = F.cross_entropy(z, np.eye(n)[labels], weight=w, reduction=reduction)
-    assert np.allclose(by_index.data, by_one_hot.data)
+    if w is not None and reduction == "mean":
+        # PyTorch: class indices divide by Σ_i w[y_i], probability rows (one-hot too) by m.
+        assert np.allclose(by_one_hot.data, by_index.data * w[labels].sum() / len(labels))
+    else:
+        assert np.allclose(by_index.data, by_one_hot.data)
 
 
 @pytest.mark.parametrize("reduction", ["mean", "sum"])
@@ -170,6 +174,34 @@ def test_cross_entropy_with_probability_targets(case, data):
     full_and_fast(lambda z: F.cross_entropy(z, y), z)
 
 
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@given(case=logits_and_labels(), data=st.data())
+def test_weighted_probability_targets_follow_pytorch(reduction, case, data):
+    """PyTorch's rule for probability targets with class weights w: loss_i = −Σ_j w_j Y_ij ln A_ij,
+    and the mean divides by m, the number of samples (not by the summed weights)."""
+    z, _ = case
+    m, n = z.shape
+    y = data.draw(hnp.arrays(np.float64, (m, n), elements=floats(0.01, 1)))
+    y /= y.sum(axis=1, keepdims=True)
+    w = data.draw(hnp.arrays(np.float64, n, elements=floats(0.1, 3)))
+    a = softmax(z.data)
+    per_sample = -(w * y * np.log(a)).sum(axis=1)
+    expected = {"none": per_sample, "sum": per_sample.sum(), "mean": per_sample.sum() / m}[reduction]
+    loss = F.cross_entropy(z, y, weight=w, reduction=reduction)
+    assert np.allclose(loss.data, expected)
+    # dZ_ij = s_i·A_ij − w_j·Y_ij with s_i = Σ_j w_j Y_ij, times 1/m for the mean.
+    loss.sum().backward()
+    s_i = (w * y).sum(axis=1, keepdims=True)
+    assert np.allclose(z.grad, (s_i * a - w * y) / (m if reduction == "mean" else 1))
+    full_and_fast(lambda z: F.cross_entropy(z, y, weight=w, reduction=reduction), z)
+
+
+def test_weighted_probability_target_by_hand():
+    # Zero logits: A = [½, ½], loss = −(1·½·ln ½ + 3·½·ln ½) = 2 ln 2, one sample: mean = 2 ln 2 (PyTorch: 1.386).
+    loss = F.cross_entropy(Tensor([[0.0, 0.0]]), np.array([[0.5, 0.5]]), weight=np.array([1.0, 3.0]))
+    assert np.isclose(loss.item(), 2 * np.log(2))
+
+
 def test_weighted_mean_divides_by_the_samples_total_weight():
     z = Tensor([[0.0, 0.0], [0.0, 0.0], [0.0, 0.0]])
     loss = F.cross_entropy(z, np.array([0, 1, 1]), weight=np.array([1.0, 3.0]))
@@ -186,10 +218,15 @@ def test_cross_entropy_is_stable_for_huge_logits():
 
 def test_cross_entropy_errors():
     z = Tensor(np.zeros((2, 3)))
-    with pytest.raises(ValueError, match=r"^cross_entropy: input \(2, 3\) float64: class index 3 is out of range for 3 classes$"):
+    with pytest.raises(ValueError, match=r"^cross_entropy: input \(2, 3\) float64: class index 3 is out of range "
+                                         r"for 3 classes: indices count from 0 to 2$"):
         F.cross_entropy(z, np.array([0, 3]))
+    with pytest.raises(ValueError, match=r"class index 3 is out of range for 3 classes: indices count from 0 to 2; "
+                                         r"labels counted from 1 become indices with y - 1$"):
+        F.cross_entropy(z, np.array([1, 3]))
     for dtype in (np.int8, np.int32, np.int64):     # a negative index must not wrap around to the last class
-        with pytest.raises(ValueError, match=r"^cross_entropy: input \(2, 3\) float64: class index -1 is out of range for 3 classes$"):
+        with pytest.raises(ValueError, match=r"^cross_entropy: input \(2, 3\) float64: class index -1 is out of "
+                                             r"range for 3 classes: indices count from 0 to 2$"):
             F.cross_entropy(z, np.array([0, -1], dtype=dtype))
     with pytest.raises(ValueError, match=r"logits must be 2-D \(m samples, n classes\), got shape \(3,\)"):
         F.cross_entropy(Tensor(np.zeros(3)), np.array([0]))

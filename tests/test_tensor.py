@@ -468,3 +468,13 @@ def test_detect_anomaly_blames_an_input_that_came_in_non_finite():
         F.linear(x, w)
     with tg.detect_anomaly(), pytest.raises(RuntimeError, match=r"input 1 of shape \(2,\) of mul already held inf"):
         Tensor([1.0, 2.0], requires_grad=True) * np.array([1.0, np.inf])
+
+
+@pytest.mark.parametrize("data, where", [
+    ([[1.0, 2.0], [3.0]], "the lists at depth 1 have lengths 1, 2"),
+    ([[1.0, 2.0], 3.0], "at depth 1 some entries are lists and some are numbers"),
+    ([[[1.0], [2.0]], [[1.0], [2.0, 3.0]]], "the lists at depth 2 have lengths 1, 2"),
+])
+def test_ragged_data_is_refused_with_where_it_breaks(data, where):
+    with pytest.raises(ValueError, match=rf"^Tensor: the data is ragged: {where}; every row must have the same length$"):
+        Tensor(data)

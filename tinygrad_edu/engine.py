@@ -244,15 +244,30 @@ class Tensor:
 
 def _to_array(data, dtype=None):
     """numpy array of `data`; Python floats take the default dtype, numpy arrays keep theirs."""
-    if dtype is not None:
+    try:
         array = np.asarray(data, dtype=dtype)
-    else:
-        array = np.asarray(data)
+    except ValueError as error:
+        if "inhomogeneous" not in str(error):
+            raise
+        raise ValueError(f"Tensor: the data is ragged: {_ragged(data)}; every row must have the same "
+                         f"length") from None
+    if dtype is None:
         if array.dtype == np.float64 and not isinstance(data, (np.ndarray, np.generic)):
             array = array.astype(_graph.default_dtype, copy=False)
     if array.dtype.kind not in "fiub":
         raise TypeError(f"Tensor: unsupported dtype {array.dtype}; use numbers (float, int or bool data)")
     return array
+
+
+def _ragged(data):
+    """Where nested lists stop being rectangular: the depth and the lengths found there."""
+    level, depth = [data], 0
+    while all(isinstance(x, (list, tuple)) for x in level):
+        lengths = sorted({len(x) for x in level})
+        if len(lengths) > 1:
+            return f"the lists at depth {depth} have lengths {', '.join(map(str, lengths))}"
+        level, depth = [y for x in level for y in x], depth + 1
+    return f"at depth {depth} some entries are lists and some are numbers"
 
 
 # ---- 3. Function: an op, and the record of one call --------------------------------------------------

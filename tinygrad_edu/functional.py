@@ -80,7 +80,8 @@ def cross_entropy(logits, target, weight=None, reduction="mean"):
     """Softmax + multi-class CE as one node: A = softmax(Z), dZ = (A − Y)/m for the mean.
 
     `target` is class indices of shape (m,) or one-hot/probability rows of shape (m, n).
-    With class `weight`, the mean divides by the samples' total weight Σ_i w[y_i].
+    With class `weight` (PyTorch's convention), the mean over class indices divides by the
+    samples' total weight Σ_i w[y_i]; over probability rows it divides by m.
     """
     target = _target("cross_entropy", logits, target)
     return CrossEntropy.apply(logits, target=target, weight=_array(weight), reduction=reduction)

@@ -137,8 +137,9 @@ class CrossEntropy(Function):
             y = y * weight
         # Each sample's weight s_i = Σ_j Y_ij: 1 for class indices without weights, where dZ = A − Y.
         rows = None if weight is None and target.ndim == 1 else y.sum(axis=1, keepdims=True)
-        # The mean divides by the samples' total weight: m without weights (PyTorch's convention).
-        _start(ctx, reduction, m if weight is None else y.sum())
+        # PyTorch's mean: over class indices it divides by the samples' total weight Σ_i w[y_i]
+        # (m without weights); over probability rows by m, the number of samples.
+        _start(ctx, reduction, y.sum() if weight is not None and target.ndim == 1 else m)
         shifted = shift_by_max(z, axis=1)
         a = np.exp(shifted)
         total = a.sum(axis=1, keepdims=True)
@@ -177,7 +178,9 @@ def _target_matrix(target, m, n, dtype):
                             f"got {target.dtype}; use target.astype(int), or pass one-hot rows of shape ({m}, {n})")
         low, high = (target.min(), target.max()) if m else (0, 0)
         if low < 0 or high >= n:
-            raise ValueError(f"class index {low if low < 0 else high} is out of range for {n} classes")
+            raise ValueError(f"class index {low if low < 0 else high} is out of range for {n} classes: indices "
+                             f"count from 0 to {n - 1}" + ("; labels counted from 1 become indices with y - 1"
+                                                            if low >= 1 and high == n else ""))
         return _identity(n, dtype)[target]
     if target.shape == (m, n):
         y = target.astype(dtype, copy=False)
