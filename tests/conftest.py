@@ -18,7 +18,9 @@ def rng():
 
 @pytest.fixture(scope="session")
 def browser():
-    """Headless Chromium through selenium. Missing in CI is a failure, elsewhere a skip."""
+    """Headless Chromium through selenium. Missing in CI, or under `make test` where apt-get could
+    install it (TINYGRAD_EDU_BROWSER=required), is a failure; elsewhere a skip. Host names resolve
+    to nothing, so no page can reach past this machine."""
     chromium, driver_path = shutil.which("chromium"), shutil.which("chromedriver")
     try:
         from selenium import webdriver
@@ -26,14 +28,14 @@ def browser():
         webdriver = None
     if webdriver is None or not chromium or not driver_path:
         message = "headless Chromium tests need chromium, chromium-driver and selenium (make test installs them)"
-        if os.environ.get("CI"):
+        if os.environ.get("CI") or os.environ.get("TINYGRAD_EDU_BROWSER") == "required":
             pytest.fail(message)
         pytest.skip(message)
     options = webdriver.ChromeOptions()
     options.binary_location = chromium
     for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--window-size=1300,900"):
+                 "--window-size=1300,900", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost"):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
     driver = webdriver.Chrome(service=webdriver.ChromeService(executable_path=driver_path), options=options)

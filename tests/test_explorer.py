@@ -40,7 +40,8 @@ def test_the_steps_are_the_recording_order_then_backward_order(tmp_path):
         assert np.array_equal(np.array(by_name[name]["value"]), tensors[name].data)
     assert by_name["loss"]["value"] == loss.item() and by_name["loss"]["shape"] == []
     first = data["steps"][0]
-    assert first["formula"] == "Z1 = X·W1 + B1 · dX = dZ1·W1ᵀ, dW1 = Xᵀ·dZ1, dB1 = Σ_rows dZ1"
+    # X needs no gradient, so its rule dX = dZ1·W1ᵀ is left out, as in the course's backward.
+    assert first["formula"] == "Z1 = X·W1 + B1 · dW1 = Xᵀ·dZ1, dB1 = Σ_rows dZ1"
     assert [data["tensors"][i]["name"] for i in first["inputs"]] == ["X", "W1", "B1"]
 
 
@@ -70,6 +71,28 @@ def test_large_arrays_are_a_summary_and_parameters_carry_dotted_names():
 def test_formulas_name_the_tensors_on_screen(formula, output, inputs, expected):
     assert named_formula(formula, output, inputs) == expected
 
+
+@pytest.mark.parametrize("formula, inputs, without, expected", [
+    ("Z = A / B · dA = dZ / B, dB = −dZ ⊙ Z / B", ["L", "2"], [1], "Z = L / 2 · dL = dZ / 2"),
+    ("Z = X·W + B · dX = dZ·Wᵀ, dW = Xᵀ·dZ, dB = Σ_rows dZ", ["X", "W1", "B1"], [0],
+     "Z = X·W1 + B1 · dW1 = Xᵀ·dZ, dB1 = Σ_rows dZ"),
+    ("Z = A ⊙ B · dA = dZ ⊙ B, dB = dZ ⊙ A", ["x", "y"], [], "Z = x ⊙ y · dx = dZ ⊙ y, dy = dZ ⊙ x"),
+])
+def test_rules_of_inputs_without_a_gradient_are_left_out(formula, inputs, without, expected):
+    assert named_formula(formula, None, inputs, without=without) == expected
+
+
+def test_a_loss_step_shows_its_target_and_a_number_is_named_by_its_value():
+    W = Tensor([[0.5], [-1.0]], requires_grad=True, name="W")
+    X, Y = np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([[1.0], [0.0]])
+    loss = F.mse_loss(Tensor(X, name="X") @ W, Y) / 2
+    data = page_data(viz.explore(loss).html())
+    mse = next(step for step in data["steps"] if step["op"] == "mse_loss")
+    target = data["tensors"][mse["target"]]
+    assert target["name"] == "Y" and target["role"] == "target" and target["value"] == Y.tolist()
+    assert mse["formula"] == "L = mean (A − Y)² · dA = 2(A − Y)/m"
+    half = next(step for step in data["steps"] if step["op"] == "div")
+    assert half["formula"] == "loss = A / 2 · dA = dloss / 2"      # the divisor is 2, not B (the bias)
 
 def test_max_nodes_caps_the_drawing_not_the_steps():
     x = Tensor(np.ones(3), requires_grad=True)
@@ -114,7 +137,7 @@ def test_the_address_opens_the_step_it_names(browser, tmp_path):
         open_page(browser, path, step)
         assert shown_step(browser) == step
         assert current_op(browser) == "op" + steps[step]["output"][1:]
-        assert browser.find_element("id", "where").text == f"step {step} of {len(steps) - 1}: " \
+        assert browser.find_element("id", "where").text == f"step {step + 1} of {len(steps)}: " \
                                                             f"{steps[step]['phase']} · {steps[step]['op']}"
 
 
@@ -174,7 +197,7 @@ def test_a_users_own_sequential_and_the_mnist_net_work_in_the_browser(browser, t
         steps = page_data(page.html())["steps"]
         open_page(browser, path, len(steps) - 1)
         assert shown_step(browser) == len(steps) - 1
-        assert browser.find_element("id", "panel").text.startswith(f"step {len(steps) - 1} of {len(steps) - 1}")
+        assert browser.find_element("id", "panel").text.startswith(f"step {len(steps)} of {len(steps)}")
         assert not browser.get_log("browser")
     assert "0.weight" in viz.explore(F.cross_entropy(model(Tensor(np.ones((2, 3)))), np.array([0, 1])),
                                      model=model).html()

@@ -141,6 +141,11 @@ class Tensor:
         return () if self._ctx is None else self._ctx.parents
 
     @property
+    def settings(self):
+        """The keyword settings of the op call that made this tensor (an axis, a loss's target Y); {} for a leaf."""
+        return {} if self._ctx is None else self._ctx.settings
+
+    @property
     def formula(self):
         """The forward and backward rule of the op that made this tensor, in the course's notation."""
         return None if self._ctx is None else self._ctx.formula
@@ -283,8 +288,9 @@ class Function:
     `ctx.save_for_backward(...)`: that is what backward frees (unless `retain_graph=True`).
     """
     # parents: the input tensors; needs_input_grad: one bool per input, does it want a gradient
-    # (an op may skip the work for the others); tape_index: the call's place on the tape.
-    __slots__ = ("parents", "needs_input_grad", "tape_index", "saved_tensors", "__dict__")
+    # (an op may skip the work for the others); tape_index: the call's place on the tape;
+    # settings: the call's keyword params (an axis, a loss's target), for pages that show them.
+    __slots__ = ("parents", "needs_input_grad", "tape_index", "settings", "saved_tensors", "__dict__")
     formula = ""
     op_name = "function"
 
@@ -330,7 +336,7 @@ class Function:
         out = Tensor.__new__(Tensor)
         out.data, out.grad, out.name, out._retain = data, None, None, _graph.retain_all
         if recording:
-            ctx.parents, ctx.needs_input_grad = parents, needs_input_grad
+            ctx.parents, ctx.needs_input_grad, ctx.settings = parents, needs_input_grad, params
             ctx.tape_index = next(_tape)
             out.requires_grad, out._ctx = True, ctx
         else:

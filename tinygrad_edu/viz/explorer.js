@@ -53,10 +53,12 @@
     return div.innerHTML;
   }
 
+  // Steps are counted from 1 to N on screen; the address and body.dataset.step count from 0.
   function panelHtml(s, n) {
-    const head = `<h2>step ${n} of ${steps.length - 1} · ${s.phase}</h2>` +
+    const head = `<h2>step ${n + 1} of ${steps.length} · ${s.phase}</h2>` +
       `<p><b>${escapeText(s.op)}</b> → ${escapeText(label(s.output))}</p>` +
-      `<p class="formula">${escapeText(s.formula)}</p>`;
+      `<p class="formula">${escapeText(s.formula)}</p>` +
+      (s.target ? `<h3>target: ${escapeText(label(s.target))}</h3>` + arrayHtml(s.target, "value") : "");
     if (s.phase === "forward") {
       return head + s.inputs.map((i) => `<h3>in: ${escapeText(label(i))}</h3>` + arrayHtml(i, "value")).join("") +
         `<h3>out: ${escapeText(label(s.output))}</h3>` + arrayHtml(s.output, "value");
@@ -71,9 +73,9 @@
     n = Math.max(0, Math.min(steps.length - 1, Number.isFinite(n) ? Math.round(n) : 0));
     const s = steps[n];
     document.body.dataset.step = String(n);
-    if (location.hash !== "#step=" + n) history.replaceState(null, "", "#step=" + n);
+    showInAddress(n);
     slider.value = String(n);
-    where.textContent = `step ${n} of ${steps.length - 1}: ${s.phase} · ${s.op}`;
+    where.textContent = `step ${n + 1} of ${steps.length}: ${s.phase} · ${s.op}`;
     document.querySelectorAll("#graph g.node").forEach((g) => g.classList.remove("pending", "current", "io", "has-grad"));
     for (const id in tensors) {
       const node = nodeOf(id), op = opNodeOf(id);
@@ -86,6 +88,17 @@
     if (current) current.classList.add("current");
     s.inputs.concat([s.output]).forEach((id) => { const node = nodeOf(id); if (node) node.classList.add("io"); });
     panel.innerHTML = panelHtml(s, n);
+  }
+
+  // The address names the step so that it can be linked: a nicety. Where the page has no
+  // address of its own (an iframe's srcdoc in a notebook) the browser refuses, and the page goes on.
+  function showInAddress(n) {
+    if (location.hash === "#step=" + n) return;
+    try {
+      history.replaceState(null, "", "#step=" + n);
+    } catch (refused) {
+      // nothing to do: the step is still shown
+    }
   }
 
   function stepFromAddress() {

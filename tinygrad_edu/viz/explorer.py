@@ -12,7 +12,7 @@ import math
 import re
 from pathlib import Path
 
-from ..engine import backward_order
+from ..engine import Tensor, backward_order
 from .drawing import collect, draw_graph, is_number, name_of, summary
 
 _HERE = Path(__file__).resolve().parent
@@ -89,19 +89,32 @@ def _page_data(root, order, names, max_nodes):
         if id(t) not in ids:
             ids[id(t)] = f"c{len(ids)}"
             every.append(t)
-    tensors = {ids[id(t)]: _tensor_entry(t, name_of(t, t is root, names)) for t in every}
+    # A number is named by its value, so `loss / 2` reads `L / 2`, not the div rule's generic B.
+    tensors = {ids[id(t)]: _tensor_entry(t, summary(t.data) if is_number(t) else name_of(t, t is root, names))
+               for t in every}
+    targets = {}                                   # a loss's target Y is part of its step
+    for t in order:
+        target = t.settings.get("target")
+        if target is not None:
+            targets[id(t)] = f"y{len(targets)}"
+            tensors[targets[id(t)]] = _tensor_entry(Tensor(target), "Y", role="target")
 
     def step(phase, t):
         inputs = [ids[id(p)] for p in t.parents]
-        formula = named_formula(t.formula or "", tensors[ids[id(t)]]["name"], [tensors[i]["name"] for i in inputs])
-        return {"phase": phase, "op": t.op, "formula": formula, "inputs": inputs, "output": ids[id(t)]}
+        formula = named_formula(t.formula or "", tensors[ids[id(t)]]["name"], [tensors[i]["name"] for i in inputs],
+                                without=[i for i, p in enumerate(t.parents) if not p.requires_grad])
+        entry = {"phase": phase, "op": t.op, "formula": formula, "inputs": inputs, "output": ids[id(t)]}
+        if id(t) in targets:
+            entry["target"] = targets[id(t)]
+        return entry
 
     steps = [step("forward", t) for t in reversed(order)] + [step("backward", t) for t in order]
     return {"tensors": tensors, "steps": steps}
 
 
-def _tensor_entry(t, name):
-    role = ("number" if is_number(t) else "parameter" if t.requires_grad else "input") if t.op is None else "op"
+def _tensor_entry(t, name, role=None):
+    if role is None:
+        role = ("number" if is_number(t) else "parameter" if t.requires_grad else "input") if t.op is None else "op"
     return {"name": name, "shape": list(t.shape), "dtype": str(t.dtype), "role": role,
             "value": _plain(t.data), "grad": None if t.grad is None else _plain(t.grad),
             "summary": summary(t.data), "grad_summary": None if t.grad is None else summary(t.grad)}
@@ -119,13 +132,15 @@ def _plain(array):
     return plain(array.tolist())
 
 
-def named_formula(formula, output, inputs):
+def named_formula(formula, output, inputs, without=()):
     """The op's formula with its letters replaced by the names of the tensors on screen.
 
     The forward part says which letters are which: the left side of its last statement is
     the output, and the other capitals, in order of appearance, are the inputs
     (`A = σ(Z) · dZ = dA ⊙ A ⊙ (1 − A)` with Z named Z1, A named A1 gives
-    `A1 = σ(Z1) · dZ1 = dA1 ⊙ A1 ⊙ (1 − A1)`). Unnamed tensors keep their letters.
+    `A1 = σ(Z1) · dZ1 = dA1 ⊙ A1 ⊙ (1 − A1)`). Unnamed tensors keep their letters. The
+    backward rules of the inputs at the positions in `without` (inputs that get no
+    gradient, such as X or a number) are left out.
     """
     forward = formula.split(" · ")[0]
     outputs = re.findall(r"(?:^|,\s*)([A-Z])\s*=", forward)
@@ -133,6 +148,11 @@ def named_formula(formula, output, inputs):
     for letter in re.findall(r"(?<![A-Za-z])[A-Z](?![A-Za-z])", forward):
         if letter not in outputs and letter not in letters:
             letters.append(letter)
+    if without and " · " in formula:
+        dropped = {f"d{letters[i]} =" for i in without if i < len(letters)}
+        rules = re.split(r", (?=d[A-Z] =)", formula.split(" · ", 1)[1])
+        kept = [rule for rule in rules if not rule.startswith(tuple(dropped))]
+        formula = forward + " · " + ", ".join(kept) if kept else forward
     mapping = dict(zip(letters, inputs))
     if outputs:
         mapping[outputs[-1]] = output
