@@ -6,6 +6,8 @@ The output layer gives the logit Z2; the loss fuses the logistic, so dZ2 = A2 �
 Then 10.6: 600 epochs with the stop loss at 0.01, after which the hidden layer has
 warped the plane so that one straight line in A1 space separates the classes.
 """
+import math
+
 import numpy as np
 
 import tinygrad_edu.functional as F
@@ -21,17 +23,20 @@ except ImportError:  # run as a script
 
 CLAIMS = [
     Claim("10.5", "the double arc on a 2-2-1 net (η 0.1, bs 5) reaches validation BCE 0.08 near epoch 260 (130–520)",
-          "260", "epochs", lambda epochs: 130 <= epochs <= 520, fmt="{:.0f}",
+          "260", "epochs", lambda epochs: 130 <= epochs <= 520,
+          holds_for=(130, 260, 520), fails_for=(120, 530, math.inf), fmt="{:.0f}",
           zh="双弧形：2-2-1 网络（η 0.1，bs 5）在第 260 轮左右（130–520）使验证集交叉熵降到 0.08"),
     Claim("10.5", "then the test accuracy is 1.00 (at most 1 of 100 wrong)", "1.00", "test accuracy",
-          lambda accuracy: accuracy >= 0.99, fmt="{:.2f}",
+          lambda accuracy: accuracy >= 0.99,
+          holds_for=(0.99, 1.0), fails_for=(0.98,), fmt="{:.2f}",
           zh="此时测试准确率为 1.00（100 个样本中至多错 1 个）"),
     Claim("10.6", "after 600 epochs the classes are linearly separable in A1 space: every training point is right",
           "separable after 600 epochs (figures)", "train accuracy after 600", lambda accuracy: accuracy == 1.0,
+          holds_for=(1.0,), fails_for=(0.9975,),
           fmt="{:.3f}",
           zh="训练 600 轮后两类在 A1 空间中线性可分：所有训练样本都分对"),
 ]
-FIGURES = {"double_arc.png": "10.5 · the probability the 2-2-1 net gives the upper arc, the boundary A2 = 0.5 "
+FIGURES = {"double_arc.png": "10.5 · the probability the 2-2-1 net gives the upper arc, the decision boundary "
                              "(black) and the test points: one bent line separates the arcs."}
 
 

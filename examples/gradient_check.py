@@ -20,10 +20,12 @@ except ImportError:  # run as a script
 
 CLAIMS = [
     Claim("12.2", "backprop of the 784-64-16-10 net agrees with central differences: diff < 1e-7 (float64)",
-          "< 1e-7 means correct", "diff", lambda diff: diff < 1e-7, fmt="{:.1e}",
+          "< 1e-7 means correct", "diff", lambda diff: diff < 1e-7,
+          holds_for=(1e-9,), fails_for=(1e-7, 1e-3), fmt="{:.1e}",
           zh="784-64-16-10 网络的反向传播与中心差分一致：diff < 1e-7（float64）"),
     Claim("12.2", "the check catches a sigmoid backward that forgets (1 − A): diff > 1e-2", "> 1e-2 means wrong",
-          "diff with a buggy sigmoid", lambda diff: diff > 1e-2, fmt="{:.2f}",
+          "diff with a buggy sigmoid", lambda diff: diff > 1e-2,
+          holds_for=(0.5,), fails_for=(1e-2, 1e-8), fmt="{:.2f}",
           zh="梯度检查能发现漏掉 (1 − A) 的 Sigmoid 反向传播：diff > 1e-2"),
 ]
 FIGURES = {}

@@ -21,6 +21,7 @@ except ImportError:  # run as a script
 CLAIMS = [
     Claim("9.6", "the trained 1-2-1 net's output at x = 0 and x = 1 is within 0.1 of the course's 0.202 and −0.235",
           "0.202, −0.235", "z at x = 0, 1", lambda z: abs(z[0] - 0.202) <= 0.1 and abs(z[1] + 0.235) <= 0.1,
+          holds_for=((0.202, -0.235), (0.3, -0.3)), fails_for=((0.31, -0.235), (0.202, -0.34)),
           fmt="{:.3f}",
           zh="训练好的 1-2-1 网络在 x = 0 和 x = 1 处的输出与课程的 0.202、−0.235 相差不超过 0.1"),
 ]

@@ -22,9 +22,11 @@ REMEDIES = ("class weights (pos_weight)", "random oversampling", "random undersa
 CLAIMS = [
     Claim("11.3", "plain training on 1:20 imbalanced arcs scores a high accuracy (≥ 0.9) with near-zero recall (≤ 0.2)",
           "accuracy misleads (text only)", "plain: accuracy, recall", lambda a: a[0] >= 0.9 and a[1] <= 0.2,
+          holds_for=((0.95, 0.0), (0.9, 0.2)), fails_for=((0.89, 0.0), (0.95, 0.21)),
           zh="在 1:20 不平衡的双弧形数据上直接训练：准确率很高（≥ 0.9），召回率却接近 0（≤ 0.2）"),
     Claim("11.3", "class weights, oversampling, undersampling and SMOTE each raise the recall above plain training's",
           "rebalance the classes (text only)", "recall: plain, lowest remedy", lambda r: r[1] > r[0],
+          holds_for=((0.0, 0.5),), fails_for=((0.5, 0.5), (0.5, 0.1)),
           zh="类别权重、过采样、欠采样和 SMOTE 都使召回率高于直接训练"),
 ]
 FIGURES = {}

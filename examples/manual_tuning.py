@@ -37,7 +37,8 @@ def _fall(epochs):
 
 CLAIMS = [
     Claim("9.7", "a larger η converges sooner: epochs to 0.001 fall as η goes 0.1 → 0.3 → 0.5 → 0.7 (4 units, bs 10)",
-          "never / never / 8200 / 3500", "η", _fall, fmt="{:.0f}",
+          "never / never / 8200 / 3500", "η", _fall,
+          holds_for=((math.inf, math.inf, 8200, 3500), (math.inf, 5000, 5000, 3000)), fails_for=((math.inf, 3000, 8200, 3500), (math.inf, math.inf, math.inf, math.inf)), fmt="{:.0f}",
           why="η 0.1 never gets there and 0.3, 0.5 and 0.7 all do, but which of them is fastest changes with the seed "
               "(seed 0: 6250 / 4150 / 3850; seed 1: 7250 / 7450 / 5750; seed 2: 5200 / 3300 / 3900): how long a run "
               "sits on the plateau near half-MSE 0.005 depends on its start as much as on η, and the course's table is "
@@ -48,10 +49,12 @@ CLAIMS = [
                  "/ 3900）：训练在半均方误差 0.005 附近的平台上停留多久，既取决于 η，也取决于初始权重，而课"
                  "程的表只是一次初始化的结果。"),
     Claim("9.7", "a smaller batch converges sooner: epochs rise as the batch goes 5 → 10 → 15 → 20 (4 units, η 0.5)",
-          "2500 / 8200 / never / never", "batch size", _rise, fmt="{:.0f}",
+          "2500 / 8200 / never / never", "batch size", _rise,
+          holds_for=((2500, 8200, math.inf, math.inf),), fails_for=((math.inf, math.inf, math.inf, math.inf), (2500, 8200, 3000, math.inf)), fmt="{:.0f}",
           zh="批越小收敛越快：批大小从 5 → 10 → 15 → 20，所需轮数增加（4 个神经元，η 0.5）"),
     Claim("9.7", "more hidden units converge sooner: epochs fall as units go 2 → 4 → 6 → 8 (η 0.5, bs 10)",
-          "never / 8000 / 5500 / 3500", "hidden units", _fall, fmt="{:.0f}",
+          "never / 8000 / 5500 / 3500", "hidden units", _fall,
+          holds_for=((math.inf, 8000, 5500, 3500),), fails_for=((math.inf, 3500, 5500, 8000), (math.inf, math.inf, math.inf, math.inf)), fmt="{:.0f}",
           why="2 units never get there, as in the course, but past 4 more units do not help: 4, 6 and 8 units need "
               "3300–7500 epochs in no fixed order (seed 0: 4150 / 4250 / 4300; seed 2: 3300 / 4850 / 4850); each width "
               "starts from its own random weights and the plateau near 0.005 lasts as long as that start makes it.",
@@ -61,12 +64,13 @@ CLAIMS = [
                  " 4850）。每种宽度都从各自的随机权重开始，在 0.005 附近的平台上停留多久取决于这个起点。"),
     Claim("9.5.2", "the complex curve needs more than 2 hidden units: a 1-2-1 net never reaches 0.001 in 10000 epochs",
           "never (9.7); R² 0.864 after 100000 epochs (9.5.2)", "1-2-1 epochs", lambda epochs: epochs == math.inf,
+          holds_for=(math.inf,), fails_for=(9990,),
           fmt="{:.0f}",
           zh="复杂曲线需要 2 个以上隐层神经元：1-2-1 网络 10000 轮内达不到 0.001"),
 ]
-FIGURES = {"manual_tuning.png": "9.7 · epochs the complex-curve net needs to reach half-MSE 0.001 as one knob "
-                                "moves, ours (dots) beside the course's (crosses); a point at the top never "
-                                "reached it in 10000 epochs."}
+FIGURES = {"manual_tuning.png": "9.7 · epochs the complex-curve net needs to reach the course's stop loss as one "
+                                "knob moves, ours (dots) beside the course's (crosses); a point at the top never "
+                                "reached it within the epochs run."}
 
 
 def epochs_needed(hidden, lr, batch_size, seed, max_epochs, progress):

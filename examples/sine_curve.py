@@ -18,9 +18,11 @@ except ImportError:  # run as a script
 CLAIMS = [
     Claim("9.5.1", "a 1-2-1 net fits the sine: test R² ≥ 0.97 after 5000 epochs (η 0.05, bs 10)", "0.988",
           "r2_121", lambda r2: r2 >= 0.97,
+          holds_for=(0.97, 0.99), fails_for=(0.969, 0.5),
           zh="1-2-1 网络能拟合正弦：5000 轮后测试 R² ≥ 0.97（η 0.05，bs 10）"),
     Claim("9.5.1", "a 1-1-1 net does not: test R² < 0.9, validation half-MSE stays ≥ 0.02", "R² 0.858, loss 0.0386",
           "r2_and_loss_111", lambda value: value[0] < 0.9 and value[1] >= 0.02,
+          holds_for=((0.85, 0.03),), fails_for=((0.95, 0.03), (0.85, 0.01)),
           zh="1-1-1 网络不能：测试 R² < 0.9，验证集半均方误差停在 0.02 以上"),
 ]
 FIGURES = {"sine_curve.png": "9.5.1 · the 1-2-1 net's curve over the training data (left) and its loss by epoch "

@@ -22,6 +22,7 @@ HIDDEN = (2, 4, 8, 16)
 CLAIMS = [
     Claim("11.1", "a 2-3-3 net (η 0.1, bs 10, 5000 epochs) classifies the plane: test accuracy ≥ 0.93", "0.952",
           "test accuracy", lambda accuracy: accuracy >= 0.93,
+          holds_for=(0.93, 0.952), fails_for=(0.92, 0.602),
           why="3 hidden units are only just enough: on seed 2 the net never predicts the centre square (all 80 of its "
               "test points go to the ring) and ends at 0.602, where 2 units end on every seed, and on seed 1 at 0.924; "
               "the course's 0.952 is one good start (our seed 0: 0.944).",
@@ -32,10 +33,12 @@ CLAIMS = [
     Claim("11.2", "2 hidden units fail: test accuracy < 0.75 (up to 10000 epochs)", "0.618",
           "accuracy with 2 hidden units",
           lambda accuracy: accuracy < 0.75,
+          holds_for=(0.618,), fails_for=(0.75, 0.9),
           zh="2 个隐层神经元不够：测试准确率 < 0.75（最多 10000 轮）"),
     Claim("11.2", "more hidden units help up to about 16: test accuracy rises from 4 to 8 to 16 units",
           "0.618 / 0.954 / 0.970 / 0.978 for 2 / 4 / 8 / 16", "accuracy by hidden units",
           lambda accuracy: accuracy[1] <= accuracy[2] <= accuracy[3],
+          holds_for=((0.618, 0.954, 0.97, 0.978),), fails_for=((0.618, 0.97, 0.954, 0.978), (0.618, 0.954, 0.978, 0.97)),
           why="4 → 8 units helps on every seed (0.936–0.974 → 0.972–0.978), but 8 → 16 moves the accuracy by at most "
               "0.006 (3 of 500 test points) either way: the gain stops near 8 here, as the course's own 16 → 32 → 64 "
               "(0.978 / 0.974 / 0.972) shows it stopping near 16.",

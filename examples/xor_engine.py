@@ -20,17 +20,21 @@ except ImportError:  # run as a script
 HIDDEN = (1, 2, 3, 4, 8, 16)
 CLAIMS = [
     Claim("10.3", "XOR on a 2-2-1 net (η 0.1, bs 1) reaches BCE 0.005 near epoch 5900 (2950–10000)", "5900",
-          "epochs", lambda epochs: 2950 <= epochs <= 10000, fmt="{:.0f}",
+          "epochs", lambda epochs: 2950 <= epochs <= 10000,
+          holds_for=(2950, 5900, 10000), fails_for=(2900, math.inf), fmt="{:.0f}",
           zh="异或：2-2-1 网络（η 0.1，bs 1）在第 5900 轮左右（2950–10000）使交叉熵降到 0.005"),
     Claim("10.3", "then every output is within 0.01 of its label (the course's Test())", "largest |A2 − Y| 0.0054",
-          "largest error", lambda error: error < 0.01, fmt="{:.4f}",
+          "largest error", lambda error: error < 0.01,
+          holds_for=(0.0054,), fails_for=(0.01, 0.2), fmt="{:.4f}",
           zh="此时每个输出与标签相差都小于 0.01（课程的 Test()）"),
     Claim("10.4.4", "one hidden unit cannot solve XOR: BCE never reaches 0.005 in 10000 epochs", "fails",
-          "epochs by hidden units", lambda epochs: epochs[0] == math.inf, fmt="{:.0f}",
+          "epochs by hidden units", lambda epochs: epochs[0] == math.inf,
+          holds_for=((math.inf, 6200, 4900, 4300, 4400, 4500),), fails_for=((9000, 6200, 4900, 4300, 4400, 4500),), fmt="{:.0f}",
           zh="1 个隐层神经元解决不了异或：10000 轮内交叉熵达不到 0.005"),
     Claim("10.4.4", "2 → 3 → 4 hidden units reach it sooner and sooner; 8 and 16 are no faster than 4 (within 20%)",
           "never / 6200 / 4900 / 4300 / 4400 / 4500 for 1 / 2 / 3 / 4 / 8 / 16", "epochs by hidden units",
-          lambda e: math.inf > e[1] >= e[2] >= e[3] and min(e[4:]) >= 0.8 * e[3], fmt="{:.0f}",
+          lambda e: math.inf > e[1] >= e[2] >= e[3] and min(e[4:]) >= 0.8 * e[3],
+          holds_for=((math.inf, 6200, 4900, 4300, 4400, 4500), (math.inf, 6200, 4900, 4300, 3500, 4500)), fails_for=((math.inf, math.inf, 4900, 4300, 4400, 4500), (math.inf, 6200, 4900, 5000, 4400, 4500), (math.inf, 6200, 4900, 4300, 3000, 4500)), fmt="{:.0f}",
           why="2 hidden units do not reach BCE 0.005 within 10000 epochs on 2 of 5 seeds (they do solve XOR, every "
               "output within 0.006 of its label, only more slowly), and on seed 3 three units are 100 epochs slower "
               "than two; 3 → 4 units is faster on every seed (4900–6000 → 4200–5000) and 8 or 16 units are at most "

@@ -172,3 +172,31 @@ def test_an_experiment_that_fails_is_reported_and_the_others_go_on(monkeypatch):
                       ("how_it_works", 0, "not run: sine_curve failed")]
     assert "✗ sine_curve, seed 0: failed: ValueError: the data has a NaN" in said
     assert not any(line.startswith("▶ how_it_works") for line in said) and "  a line it printed" in said
+
+
+EVERY_CLAIM = [(name, claim) for *_, name in demo.COURSE_MAP for claim in demo.experiment(name).CLAIMS]
+
+
+@pytest.mark.parametrize("name, claim", EVERY_CLAIM, ids=[f"{name}-{claim.section}-{claim.key}"
+                                                          for name, claim in EVERY_CLAIM])
+def test_every_claims_check_passes_its_holding_values_and_fails_the_others(name, claim):
+    assert claim.holds_for and claim.fails_for, "a claim writes out values that must pass and values that must fail"
+    for value in claim.holds_for:
+        assert claim.check(value), f"{claim.claim}: must hold for {value}"
+    for value in claim.fails_for:
+        assert not claim.check(value), f"{claim.claim}: must not hold for {value}"
+
+
+def test_a_check_that_always_passes_is_caught():
+    always = Claim("0", "anything", "-", "x", lambda value: True, holds_for=(1,), fails_for=(2,))
+    with pytest.raises(AssertionError, match="must not hold for 2"):
+        test_every_claims_check_passes_its_holding_values_and_fails_the_others("made up", always)
+
+
+def test_a_quick_run_measures_but_judges_nothing_and_gives_no_reason():
+    row = claims.judge(AT_LEAST, by_seed("r2", 0.5, 0.6), "sine_curve", quick=True)
+    assert row["holds"] is None and row["why"] == "" and row["ours"] == "0.55 (0.5–0.6)" and row["quick"] is True
+    assert claims.verdict(row) == "not judged (quick run)" and claims.verdict(row, chinese=True) == "未判定（快速运行）"
+    assert claims.failing_with_reason([row]) == []
+    table = claims.markdown_table([row])
+    assert "not judged (quick run)" in table and "Why these" not in table

@@ -22,6 +22,8 @@ class Claim:
     course: str                       # the course's own figure
     key: str                          # the measurement of the experiment it reads
     check: Callable                   # one seed's value → does the claim hold on that seed?
+    holds_for: tuple = ()             # values the check must pass, and values it must fail: the
+    fails_for: tuple = ()             # claim's edges written out (tests run the check on both)
     fmt: str = "{:.3g}"               # how one number of the value is written
     why: str = ""                     # when it does not hold: the measured reason, in one line
     instead: tuple = ()               # when not measurable here: (what, key) of a measurement shown in its place
@@ -46,17 +48,25 @@ def _number(x, fmt, never):
     return never if x == math.inf else fmt.format(x).replace("-", "−")
 
 
-def judge(claim, by_seed, experiment=""):
+def judge(claim, by_seed, experiment="", quick=False):
     """The verdict on `claim` from {seed: that seed's measurements}: a row of results.json.
 
     `holds` is True when the check passes on more than half of the measured seeds, False
-    when it does not, and None when no seed could measure it (the value is None).
+    when it does not, and None when no seed could measure it (the value is None), or when
+    the run was `quick`: its epochs were cut, so it measures but judges nothing and gives
+    no reason.
     """
     seeds = sorted(by_seed)
     values = [by_seed[seed][claim.key] for seed in seeds]
     measured = [value for value in values if value is not None]
     row = {"section": claim.section, "claim": claim.claim, "claim_zh": claim.zh, "course": claim.course,
-           "seeds": seeds, "experiment": experiment, "values": [_jsonable(value) for value in values]}
+           "seeds": seeds, "experiment": experiment, "values": [_jsonable(value) for value in values],
+           "quick": quick}
+    if quick:
+        ours = median_and_range(measured, claim.fmt) if measured else "not measurable here"
+        ours_zh = median_and_range(measured, claim.fmt, never="未达到") if measured else "此处无法测量"
+        return row | {"ours": ours, "ours_zh": ours_zh, "holds": None, "held_on": 0, "measured": len(measured),
+                      "why": "", "why_zh": ""}
     if not measured:
         ours, ours_zh = "not measurable here", "此处无法测量"
         if claim.instead:
@@ -83,7 +93,10 @@ def _jsonable(value):
 
 
 def verdict(row, chinese=False):
-    """'holds (3 of 3 seeds)', 'does not hold (1 of 3 seeds)' or 'cannot be measured here'."""
+    """'holds (3 of 3 seeds)', 'does not hold (1 of 3 seeds)', 'cannot be measured here' or,
+    for a quick run, 'not judged (quick run)'."""
+    if row.get("quick"):
+        return "未判定（快速运行）" if chinese else "not judged (quick run)"
     if row["holds"] is None:
         return "此处无法测量" if chinese else "cannot be measured here"
     if chinese:
@@ -91,8 +104,13 @@ def verdict(row, chinese=False):
     return f"{'holds' if row['holds'] else 'does not hold'} ({row['held_on']} of {row['measured']} seeds)"
 
 
-def write_json(path, rows, seconds, seeds):
-    document = {"claims": rows, "seconds": round(seconds), "seeds": seeds}
+QUICK_NOTE = ("Quick run (--quick): the epochs were cut, so no claim is judged and the numbers are not the "
+              "course's; run `make demo` (or `tinygrad-edu demo`) for verdicts.")
+QUICK_NOTE_ZH = "快速运行（--quick）：训练轮数被削减，因此不判定任何结论，数字也不能与课程相比；要得到结论请运行 `make demo`（或 `tinygrad-edu demo`）。"
+
+
+def write_json(path, rows, seconds, seeds, quick=False):
+    document = {"claims": rows, "seconds": round(seconds), "seeds": seeds, "quick": quick}
     with open(path, "w", encoding="utf-8") as file:
         json.dump(document, file, ensure_ascii=False, indent=1, allow_nan=False)
         file.write("\n")

@@ -132,9 +132,9 @@ def schedule(pool, workers, jobs, quick, out, say):
     return results, seconds, failed
 
 
-def judge_all(results):
-    """Every claim of every experiment that ran, judged on its seeds, in the course's order."""
-    rows = [claims.judge(claim, results[name], name)
+def judge_all(results, quick=False):
+    """Every claim of every experiment that ran, judged on its seeds (not for a quick run), in the course's order."""
+    rows = [claims.judge(claim, results[name], name, quick)
             for *_, name in COURSE_MAP if name in results for claim in experiment(name).CLAIMS]
     return sorted(rows, key=lambda row: section_order(row["section"]))
 
@@ -153,8 +153,13 @@ def figures(out, names):
     return shown
 
 
-def write_markdown(path, rows, command, seconds, experiment_seconds):
-    lines = ["# tinygrad_edu: the course's claims, measured", "",
+def _quick_note(note, quick):
+    """The first lines of a quick run's results: the epochs were cut, nothing is judged."""
+    return [f"> **{note}**", ""] if quick else []
+
+
+def write_markdown(path, rows, command, seconds, experiment_seconds, quick=False):
+    lines = _quick_note(claims.QUICK_NOTE, quick) + ["# tinygrad_edu: the course's claims, measured", "",
              f"`{command}`, {datetime.date.today()}, "
              f"{seconds:.0f} s on this machine. Each claim is checked on every seed; it holds when it holds on "
              "more than half of them. Regression losses are the course's half-MSE; epochs count the epochs "
@@ -166,8 +171,8 @@ def write_markdown(path, rows, command, seconds, experiment_seconds):
     Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def write_chinese_markdown(path, rows, command, seconds):
-    lines = ["# tinygrad_edu：课程结论的复现与检验", "",
+def write_chinese_markdown(path, rows, command, seconds, quick=False):
+    lines = _quick_note(claims.QUICK_NOTE_ZH, quick) + ["# tinygrad_edu：课程结论的复现与检验", "",
              f"`{command}`，{datetime.date.today()}，"
              f"本机用时 {seconds:.0f} 秒。每条结论在每个随机种子上各检验一次，超过半数的种子上成立即判为成立。"
              "回归损失是课程的半均方误差；轮数指训练过的轮数（课程日志从 0 数起，“ep 4199”即 4200 轮）。", "",
@@ -203,15 +208,18 @@ def demo(out="out", seeds=3, workers=2, quick=False, say=print):
     with one_blas_thread(), ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         results, experiment_seconds, failed = schedule(pool, workers, jobs, quick, out, say)
     seconds = time.perf_counter() - start
-    rows = judge_all(results)
+    rows = judge_all(results, quick)
     command = f"tinygrad-edu demo{' --quick' if quick else ''} --seeds {seeds}"
-    claims.write_json(out / "results.json", rows, seconds, seeds)
-    write_markdown(out / "RESULTS.md", rows, command, seconds, experiment_seconds)
-    write_chinese_markdown(out / "RESULTS.zh-CN.md", rows, command, seconds)
+    claims.write_json(out / "results.json", rows, seconds, seeds, quick)
+    write_markdown(out / "RESULTS.md", rows, command, seconds, experiment_seconds, quick)
+    write_chinese_markdown(out / "RESULTS.zh-CN.md", rows, command, seconds, quick)
     other_seeds = sorted({seed for by_seed in results.values() for seed in by_seed} - {0})
-    results_page.write(out / "index.html", rows, figures(out, results), COURSE_MAP, seconds, command, other_seeds)
+    results_page.write(out / "index.html", rows, figures(out, results), COURSE_MAP, seconds, command, other_seeds,
+                       quick)
     held = sum(row["holds"] is True for row in rows)
-    say(f"{held} of {len(rows)} claims hold. Wrote {out / 'index.html'} (open it in a browser), RESULTS.md, "
+    verdicts = (f"Quick run: {len(rows)} claims measured, none judged (run `make demo` for verdicts)." if quick
+                else f"{held} of {len(rows)} claims hold.")
+    say(f"{verdicts} Wrote {out / 'index.html'} (open it in a browser), RESULTS.md, "
         f"results.json, the figures and the backprop pages in {out}/ ({seconds:.0f} s)")
     for name, seed, why in failed:
         say(f"✗ {name}, seed {seed}: {why}; its claims are judged on the seeds that ran")

@@ -9,7 +9,7 @@ import datetime
 from html import escape
 from pathlib import Path
 
-from .claims import failing_with_reason, verdict
+from .claims import QUICK_NOTE, failing_with_reason, verdict
 
 STYLE = """
 body { font: 15px/1.45 system-ui, sans-serif; max-width: 1180px; margin: 2em auto; padding: 0 1em; color: #222; }
@@ -20,16 +20,19 @@ td.holds { background: #e3f4e3; } td.fails { background: #fbe3e3; } td.unmeasure
 figure { margin: 1.5em 0; } figure img { max-width: 100%; border: 1px solid #ddd; }
 figcaption { color: #444; margin-top: 0.3em; }
 code { background: #f4f4f4; padding: 0 0.2em; }
+p.quick { background: #fff3c4; border: 1px solid #e0c050; padding: 0.6em 0.8em; font-weight: 600; }
 """
 
 
-def write(path, rows, figures, course_map, seconds, command, other_seeds=()):
+def write(path, rows, figures, course_map, seconds, command, other_seeds=(), quick=False):
     """Write the page; `figures` is [(file relative to the page's folder, caption)], and the
-    figures of each of `other_seeds` are in seeds/SEED/ beside it."""
+    figures of each of `other_seeds` are in seeds/SEED/ beside it. A quick run says so first."""
     folder = Path(path).parent
     parts = [f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-             f"<title>tinygrad_edu: the course's claims, measured</title><style>{STYLE}</style></head><body>",
-             "<h1>tinygrad_edu: the course's claims, measured</h1>",
+             f"<title>tinygrad_edu: the course's claims, measured</title><style>{STYLE}</style></head><body>"]
+    if quick:
+        parts.append(f"<p id=\"quick\" class=\"quick\">{escape(QUICK_NOTE)}</p>")
+    parts += ["<h1>tinygrad_edu: the course's claims, measured</h1>",
              f"<p><code>{escape(command)}</code> on "
              f"{datetime.date.today()}: {seconds:.0f} s on this machine. Each claim of the course is checked on every "
              "seed; it holds when it holds on more than half of them. The course reports single runs with no seed, "
