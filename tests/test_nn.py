@@ -246,3 +246,19 @@ def test_a_foreign_npz_is_refused(tmp_path):
         archive.writestr("hello.txt", "hi")
     with pytest.raises(ValueError, match="not written by tinygrad_edu.save"):
         tg.load(tmp_path / "other.zip")
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_a_trained_float32_or_float64_net_comes_back_bit_for_bit(tmp_path, dtype):
+    net = nn.Sequential(nn.Linear(3, 4, seed=0, dtype=dtype), nn.Sigmoid(), nn.Linear(4, 2, seed=1, dtype=dtype))
+    rng = np.random.default_rng(0)
+    for p in net.parameters():                        # biases are not zero, as after training
+        p.data[...] = rng.normal(size=p.shape).astype(dtype)
+    tg.save(net, tmp_path / "net.npz")
+    fresh = nn.Sequential(nn.Linear(3, 4, seed=5, dtype=dtype), nn.Sigmoid(), nn.Linear(4, 2, seed=6, dtype=dtype))
+    fresh.load_state_dict(tg.load(tmp_path / "net.npz"))
+    for (name, p), (_, q) in zip(net.named_parameters(), fresh.named_parameters()):
+        assert q.dtype == dtype and np.array_equal(p.data, q.data), name
+    assert np.any(fresh[2].bias.data != 0)
+    x = rng.normal(size=(5, 3)).astype(dtype)
+    assert np.array_equal(fresh(x).data, net(x).data)

@@ -4,7 +4,8 @@ import csv
 import numpy as np
 import pytest
 
-from tinygrad_edu import metrics, nn, no_grad, optim
+import tinygrad_edu.functional as F
+from tinygrad_edu import Tensor, is_grad_enabled, metrics, nn, no_grad, optim
 from tinygrad_edu.data import DataLoader
 from tinygrad_edu.train import EarlyStopping, History, evaluate, fit
 
@@ -216,3 +217,102 @@ def test_a_classification_metric_beside_a_regression_loss_is_refused_not_scored(
     with pytest.raises(ValueError, match="accuracy: y_pred holds continuous scores"):
         fit(model, nn.MSELoss(), optim.SGD(model.parameters(), lr=0.1), DataLoader(X, Y, batch_size=8),
             epochs=1, val_data=(X, Y), metrics={"accuracy": metrics.accuracy}, progress=False)
+
+
+# ---- early stopping's best weights, from scripted validation losses ------------------------------
+def scripted_validation(model, losses):
+    """A loss that trains as MSE but, at each check (run without a graph), reports the next scripted
+    validation loss and keeps the weights it was reported for."""
+    script, seen = iter(losses), []
+
+    def loss_fn(output, target):
+        if is_grad_enabled():
+            return F.mse_loss(output, target)
+        seen.append(model.state_dict())
+        return Tensor(next(script))
+    return loss_fn, seen
+
+
+@pytest.mark.parametrize("patience, epochs, stops_early", [(3, 10, True), (100, 5, False)])
+def test_the_best_check_comes_back_even_when_it_is_not_the_first(patience, epochs, stops_early):
+    X, Y = line_data()
+    model = nn.Linear(1, 1, seed=0)
+    loss_fn, seen = scripted_validation(model, [0.5, 0.2, 0.3, 0.4, 0.6, 0.7, 0.8])
+    history = fit(model, loss_fn, optim.SGD(model.parameters(), lr=0.1), DataLoader(X, Y, batch_size=8, seed=0),
+                  epochs=epochs, val_data=(X, Y), early_stopping=EarlyStopping(patience=patience), progress=False)
+    assert history.stopped_early is stops_early
+    assert history["val_loss"] == [0.5, 0.2, 0.3, 0.4, 0.6][:len(history)] and len(history) == 5
+    best = seen[1]                                                   # the weights of the check at 0.2
+    assert not np.array_equal(best["weight"], seen[-1]["weight"])     # training moved on after it
+    assert all(np.array_equal(model.state_dict()[key], value) for key, value in best.items())
+
+
+# ---- every way fit can diverge ----------------------------------------------------------------------
+class PoisonedSGD(optim.SGD):
+    """SGD whose n-th step leaves `value` in the weight, as an overflowing update would."""
+
+    def __init__(self, params, lr, at, value):
+        super().__init__(params, lr)
+        self.steps, self.at, self.value = 0, at, value
+
+    def step(self):
+        super().step()
+        self.steps += 1
+        if self.steps == self.at:
+            self.param_groups[0]["params"][0].data[...] = self.value
+
+
+def weights_at_checks():
+    recorded = []
+
+    def record(model):
+        return {"w": lambda y, output: recorded.append(model.weight.data.copy()) or 0.0}
+    return recorded, record
+
+
+@pytest.mark.parametrize("check_every, poisoned_at, raised_at, what, back_to", [
+    # a check right after the poisoned update sees the weights
+    (1, 3, (1, 3), "the weights turned NaN or inf in an update", "epoch 1, iteration 2"),
+    # without a check in between, the next loss is the first to see them
+    (None, 8, (2, 9), "the loss is nan: the weights had turned NaN or inf in the update before it",
+     "epoch 1, iteration 5"),
+    (None, 3, (1, 4), "the loss is nan: the weights had turned NaN or inf in the update before it",
+     "the start of training"),
+])
+@pytest.mark.parametrize("early_stopping", [None, EarlyStopping(patience=50)])
+def test_weights_that_turn_non_finite_stop_training_with_the_last_finite_check(
+        check_every, poisoned_at, raised_at, what, back_to, early_stopping):
+    X, Y = line_data()
+    model = nn.Linear(1, 1, seed=0)
+    initial = model.weight.data.copy()
+    recorded, record = weights_at_checks()
+    with pytest.raises(FloatingPointError) as error:
+        fit(model, nn.MSELoss(), PoisonedSGD(model.parameters(), 0.1, poisoned_at, np.nan),
+            DataLoader(X, Y, batch_size=8, seed=0), epochs=5, check_every=check_every, metrics=record(model),
+            val_data=(X, Y), early_stopping=early_stopping, progress=False)
+    epoch, iteration = raised_at
+    assert f"diverged at epoch {epoch}, iteration {iteration}: {what}" in str(error.value)
+    assert f"given back the weights of {back_to}" in str(error.value)
+    assert error.value.history.stopped_at == {"epoch": epoch, "iteration": iteration, "diverged": True}
+    expected = initial if back_to == "the start of training" else recorded[-1]
+    assert np.array_equal(model.weight.data, expected) and np.isfinite(model.bias.data).all()
+
+
+@pytest.mark.parametrize("check_every", [None, 2])
+def test_a_nan_loss_with_finite_weights_stops_training(check_every):
+    X, Y = line_data()
+    model = nn.Linear(1, 1, seed=0)
+    calls = 0
+
+    def nan_at_the_seventh(output, target):
+        nonlocal calls
+        if is_grad_enabled():
+            calls += 1
+        loss = F.mse_loss(output, target)
+        return loss * np.nan if calls == 7 and is_grad_enabled() else loss
+
+    with pytest.raises(FloatingPointError, match=r"diverged at epoch 2, iteration 7: the loss turned nan while the "
+                                                 r"weights were still finite \(the largest \|w\| is"):
+        fit(model, nan_at_the_seventh, optim.SGD(model.parameters(), lr=0.1), DataLoader(X, Y, batch_size=8, seed=0),
+            epochs=5, check_every=check_every, progress=False)
+    assert np.isfinite(model.weight.data).all()

@@ -198,3 +198,18 @@ def test_an_objective_workers_cannot_import_is_refused_before_any_trial(use):
                 tuning.random_search(objective, {"x": tuning.uniform(0, 1)}, n_trials=3, progress=False, **options)
     assert calls == []
     assert tuning.grid_search(local_objective, {"x": [1, 2]}, progress=False).best_score == 1     # serial: fine
+
+
+def reports_its_process(params):
+    """The trial's score, and the id of the process that ran it."""
+    import os
+    return {"score": float(params["x"]), "pid": os.getpid()}
+
+
+def test_n_jobs_runs_the_trials_in_other_processes():
+    import os
+    result = tuning.grid_search(reports_its_process, {"x": list(range(8))}, n_jobs=2, progress=False)
+    pids = {trial.extras["pid"] for trial in result.trials}
+    assert os.getpid() not in pids and 1 <= len(pids) <= 2
+    serial = tuning.grid_search(reports_its_process, {"x": [0, 1]}, progress=False)
+    assert {trial.extras["pid"] for trial in serial.trials} == {os.getpid()}
