@@ -5,7 +5,6 @@ from pathlib import Path
 
 import numpy as np
 
-import tinygrad_edu.functional as F
 from tinygrad_edu import no_grad
 
 
@@ -77,10 +76,3 @@ def _short(value):
 def epochs_to_stop(history):
     """Epochs trained when the course's stop rule fired, or inf when it never did."""
     return history.stopped_at["epoch"] if history.stopped_early else math.inf
-
-
-def half_mse(A, Y):
-    """The course's regression loss J = Σ(A − Y)² / 2m: half of F.mse_loss, so dZ = (A − Y)/m.
-
-    Training on it keeps the course's learning rates and stop thresholds as they are."""
-    return F.mse_loss(A, Y) / 2

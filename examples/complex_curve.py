@@ -12,9 +12,9 @@ from tinygrad_edu.data import DataLoader
 from tinygrad_edu.train import EarlyStopping, fit
 
 try:
-    from ._common import epochs_to_stop, example_main, figure_path, half_mse, plot_regression, report
+    from ._common import epochs_to_stop, example_main, figure_path, plot_regression, report
 except ImportError:  # run as a script
-    from _common import epochs_to_stop, example_main, figure_path, half_mse, plot_regression, report
+    from _common import epochs_to_stop, example_main, figure_path, plot_regression, report
 
 CLAIMS = [
     Claim("9.5.2", "a 1-3-1 net (η 0.5, bs 10) reaches validation half-MSE 0.001 near epoch 4200 (2100–8400)",
@@ -42,8 +42,8 @@ def train(model, optimizer, seed, max_epochs, progress, batch_size=10):
     """The course's run on the complex curve: checked every 50 epochs, stopped at half-MSE 0.001."""
     train_data, val, _ = course_split(seed)
     loader = DataLoader(*train_data, batch_size=batch_size, seed=seed)
-    return fit(model, half_mse, optimizer, loader, epochs=max_epochs, val_data=val, check_every=50 * len(loader),
-               early_stopping=EarlyStopping(eps=0.001), progress=progress)
+    return fit(model, nn.HalfMSELoss(), optimizer, loader, epochs=max_epochs, val_data=val,
+               check_every=50 * len(loader), early_stopping=EarlyStopping(eps=0.001), progress=progress)
 
 
 def run(quick=False, out="out", seed=0, progress=True):

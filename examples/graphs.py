@@ -77,7 +77,7 @@ def explore_xor():
 def explore_sine():
     (X, Y), _ = datasets.sin_curve(n_train=8, seed=0)
     model = nn.Sequential(nn.Linear(1, 2, seed=0), nn.Sigmoid(), nn.Linear(2, 1, seed=1))
-    loss = F.mse_loss(model(Tensor(X, name="X")), Y) / 2
+    loss = F.half_mse_loss(model(Tensor(X, name="X")), Y)
     loss.name = "half-MSE"
     return viz.explore(loss, model=model, title="Sine curve, 1-2-1 (course 9.5): eight points, half-MSE")
 

@@ -9,15 +9,16 @@ tries more distinct values of the hyperparameters that matter. Trials run on 2 p
 """
 import numpy as np
 
+import tinygrad_edu.functional as F
 from tinygrad_edu import datasets, nn, no_grad, optim, tuning
 from tinygrad_edu.claims import Claim
 from tinygrad_edu.data import DataLoader
 from tinygrad_edu.train import fit
 
 try:
-    from ._common import example_main, figure_path, half_mse, report
+    from ._common import example_main, figure_path, report
 except ImportError:  # run as a script
-    from _common import example_main, figure_path, half_mse, report
+    from _common import example_main, figure_path, report
 
 EPOCHS = {"quick": 20, "full": 150}
 CLAIMS = [
@@ -47,11 +48,11 @@ def objective(params, seed):
     (X_val, Y_val), (X_train, Y_train) = (X[:50], Y[:50]), (X[50:], Y[50:])
     model = nn.Sequential(nn.Linear(1, params["hidden"], seed=seed), nn.Sigmoid(),
                           nn.Linear(params["hidden"], 1, seed=seed + 1))
-    fit(model, half_mse, optim.SGD(model.parameters(), lr=params["lr"]),
+    fit(model, nn.HalfMSELoss(), optim.SGD(model.parameters(), lr=params["lr"]),
         DataLoader(X_train, Y_train, batch_size=params["batch_size"], seed=seed),
         epochs=params["epochs"], progress=False)
     with no_grad():
-        return half_mse(model(X_val), Y_val).item()
+        return F.half_mse_loss(model(X_val), Y_val).item()
 
 
 def run(quick=False, out="out", seed=0, progress=True):

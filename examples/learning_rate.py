@@ -15,6 +15,7 @@ The MNIST parts read MNIST digits when they are present, else Fashion-MNIST.
 """
 import numpy as np
 
+import tinygrad_edu.functional as F
 from tinygrad_edu import datasets, metrics, nn, no_grad, optim
 from tinygrad_edu.claims import Claim
 from tinygrad_edu.data import DataLoader
@@ -22,11 +23,11 @@ from tinygrad_edu.train import fit
 
 try:
     from . import mnist, sine_curve
-    from ._common import example_main, figure_path, half_mse, pyplot, report
+    from ._common import example_main, figure_path, pyplot, report
 except ImportError:  # run as a script
     import mnist
     import sine_curve
-    from _common import example_main, figure_path, half_mse, pyplot, report
+    from _common import example_main, figure_path, pyplot, report
 
 MNIST_ETAS = (0.2, 0.3, 0.5, 0.8)
 BATCH_ETAS, BATCH_SIZES = (0.1, 0.3, 0.5, 0.7), (16, 32)
@@ -96,10 +97,10 @@ def lr_range_test(seed, iterations_per_lr=10):
                 batches = iter(loader)
                 x, y = next(batches)
             opt.zero_grad()
-            half_mse(model(x), y).backward()
+            F.half_mse_loss(model(x), y).backward()
             opt.step()
         with no_grad():
-            losses.append(half_mse(model(X), Y).item())
+            losses.append(F.half_mse_loss(model(X), Y).item())
         rates.append(lr)
     return np.array(rates), np.array(losses)
 

@@ -11,9 +11,9 @@ from tinygrad_edu.data import DataLoader
 from tinygrad_edu.train import fit
 
 try:
-    from ._common import example_main, figure_path, half_mse, plot_regression, report
+    from ._common import example_main, figure_path, plot_regression, report
 except ImportError:  # run as a script
-    from _common import example_main, figure_path, half_mse, plot_regression, report
+    from _common import example_main, figure_path, plot_regression, report
 
 CLAIMS = [
     Claim("9.5.1", "a 1-2-1 net fits the sine: test R² ≥ 0.97 after 5000 epochs (η 0.05, bs 10)", "0.988",
@@ -40,7 +40,7 @@ def train(hidden, quick, seed, progress):
     model = build(hidden, seed)
     loader = DataLoader(X_train, Y_train, batch_size=10, seed=seed)
     # --quick trains 400 epochs at η 0.5 instead of 5000 at the course's η 0.05.
-    history = fit(model, half_mse, optim.SGD(model.parameters(), lr=0.5 if quick else 0.05), loader,
+    history = fit(model, nn.HalfMSELoss(), optim.SGD(model.parameters(), lr=0.5 if quick else 0.05), loader,
                   epochs=400 if quick else 5000, val_data=(X_val, Y_val), metrics={"r2": metrics.r2_score},
                   check_every=50 * len(loader), progress=progress)
     return model, history, (X_train, Y_train), test

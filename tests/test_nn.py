@@ -100,6 +100,7 @@ def test_activation_and_loss_modules_match_functional():
     assert nn.CrossEntropyLoss()(z, y).item() == F.cross_entropy(z, y).item()
     assert nn.CrossEntropyLoss(weight=np.ones(3), reduction="sum")(z, y).item() == F.cross_entropy(z, y).item()
     assert nn.MSELoss(reduction="sum")(z, np.zeros((1, 3))).item() == 5.25
+    assert nn.HalfMSELoss(reduction="sum")(z, np.zeros((1, 3))).item() == 5.25 / 2
     p, t = Tensor([[0.2], [0.9]]), np.array([[0.0], [1.0]])
     assert nn.BCELoss()(p, t).item() == F.binary_cross_entropy(p, t).item()
     assert (nn.BCEWithLogitsLoss(pos_weight=2.0)(p, t).item()

@@ -52,6 +52,24 @@ def test_mse_gradient_is_2_a_minus_y_over_n():
     assert np.allclose(a.grad, 2 * (a.data - y) / 3)
 
 
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@given(case=prediction_and_target())
+def test_half_mse_loss(reduction, case):
+    a, y = case
+    loss = F.half_mse_loss(a, y, reduction=reduction)
+    assert np.allclose(loss.data, reduce((a.data - y) ** 2 / 2, reduction))    # J = Σ(A − Y)²/2m
+    full_and_fast(lambda a: F.half_mse_loss(a, y, reduction=reduction), a)
+
+
+def test_half_mse_gradient_is_the_courses_a_minus_y_over_m():
+    a, y = Tensor([[1.0], [2.0], [4.0]], requires_grad=True), np.array([[0.0], [2.0], [1.0]])
+    loss = F.half_mse_loss(a, y)
+    loss.backward()
+    assert np.isclose(loss.item(), (1 + 0 + 9) / (2 * 3))
+    assert np.allclose(a.grad, (a.data - y) / 3)                          # dZ = (A − Y)/m
+    assert loss.op == "half_mse_loss" and loss.formula.endswith("dA = (A − Y)/m")
+
+
 def test_loss_shape_mismatch_is_named():
     with pytest.raises(ValueError, match=r"^mse_loss: input \(100, 1\) float64: prediction shape \(100, 1\) and target shape \(100,\) differ"):
         F.mse_loss(Tensor(np.ones((100, 1))), np.ones(100))

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import tinygrad_edu.functional as F
-from tinygrad_edu import Tensor, is_grad_enabled, metrics, nn, no_grad, optim
+from tinygrad_edu import Tensor, datasets, is_grad_enabled, metrics, nn, no_grad, optim
 from tinygrad_edu.data import DataLoader
 from tinygrad_edu.train import EarlyStopping, History, evaluate, fit
 
@@ -316,3 +316,20 @@ def test_a_nan_loss_with_finite_weights_stops_training(check_every):
         fit(model, nan_at_the_seventh, optim.SGD(model.parameters(), lr=0.1), DataLoader(X, Y, batch_size=8, seed=0),
             epochs=5, check_every=check_every, progress=False)
     assert np.isfinite(model.weight.data).all()
+
+
+def test_the_readmes_regression_net_with_the_courses_eta_trains_smoothly_on_half_mse_only():
+    """The 1-3-1 net on the complex curve at the course's η 0.5: on half-MSE (the course's loss) the
+    validation loss never jumps; on PyTorch's MSE, the same η is twice the course's step."""
+    (X, Y), _ = datasets.complex_curve(seed=0)
+    largest_jump = {}
+    for loss_fn, to_half in ((nn.HalfMSELoss(), 1.0), (nn.MSELoss(), 0.5)):
+        model = nn.Sequential(nn.Linear(1, 3, seed=0), nn.Sigmoid(), nn.Linear(3, 1, seed=1))
+        history = fit(model, loss_fn, optim.SGD(model.parameters(), lr=0.5),
+                      DataLoader(X[100:], Y[100:], batch_size=10, seed=0), epochs=600, val_data=(X[:100], Y[:100]),
+                      progress=False)
+        half = np.array(history["val_loss"]) * to_half
+        largest_jump[type(loss_fn).__name__] = np.max(half[1:] / half[:-1])
+        if to_half == 1.0:
+            assert half.max() <= 2 * half[0] and half[-1] < 0.006
+    assert largest_jump["HalfMSELoss"] < 2.5 < 5 < largest_jump["MSELoss"]

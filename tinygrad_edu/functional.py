@@ -4,7 +4,7 @@ Every function here is one graph node with a closed-form backward. Inputs may be
 Tensors or anything numpy takes; targets, labels and weights are never differentiated.
 """
 from .engine import Tensor
-from .ops import (Abs, Add, Affine, BinaryCrossEntropy, BinaryCrossEntropyWithLogits, Clip, CrossEntropy, Div, Exp,
+from .ops import (Abs, Add, Affine, BinaryCrossEntropy, BinaryCrossEntropyWithLogits, Clip, CrossEntropy, Div, Exp, HalfMseLoss,
                   LeakyReLU, Log, LogSoftmax, Matmul, MseLoss, Mul, Neg, Pow, ReLU, Sigmoid, Softmax, Sqrt, Sub,
                   Tanh, keepdims_of)
 
@@ -62,6 +62,14 @@ def mse_loss(pred, target, reduction="mean"):
     """Mean of (A − Y)² (PyTorch's convention; the course's training loss is half of it)."""
     target = _target("mse_loss", pred, target)
     return MseLoss.apply(pred, target=target, reduction=reduction)
+
+
+def half_mse_loss(pred, target, reduction="mean"):
+    """The course's regression loss J = Σ(A − Y)²/2m, half of mse_loss: dZ = (A − Y)/m for the mean.
+
+    The course's learning rates and stop losses (0.001, 0.005) are for this loss."""
+    target = _target("half_mse_loss", pred, target)
+    return HalfMseLoss.apply(pred, target=target, reduction=reduction)
 
 
 def binary_cross_entropy(prob, target, weight=None, reduction="mean"):

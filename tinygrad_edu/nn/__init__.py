@@ -1,8 +1,8 @@
 """Layers, activations and losses as modules: `from tinygrad_edu import nn`."""
 from . import init
 from .layers import LeakyReLU, Linear, ReLU, Sequential, Sigmoid, Softmax, Tanh
-from .losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, MSELoss
+from .losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HalfMSELoss, MSELoss
 from .module import Module
 
 __all__ = ["Module", "Linear", "Sequential", "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "Softmax",
-           "MSELoss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "init"]
+           "MSELoss", "HalfMSELoss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "init"]

@@ -28,6 +28,11 @@ class MSELoss(_Loss):
     function = staticmethod(F.mse_loss)
 
 
+class HalfMSELoss(_Loss):
+    """The course's regression loss J = Σ(A − Y)²/2m: dZ = (A − Y)/m, and its η and stop losses as they are."""
+    function = staticmethod(F.half_mse_loss)
+
+
 class BCELoss(_Loss):
     """Binary cross-entropy on probabilities."""
     function = staticmethod(F.binary_cross_entropy)

@@ -7,13 +7,13 @@ from ..engine import Tensor
 from .activations import LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
 from .elementwise import Abs, Add, Clip, Div, Exp, Log, Mul, Neg, Pow, Sqrt, Sub
 from .linalg import Affine, Matmul
-from .losses import BinaryCrossEntropy, BinaryCrossEntropyWithLogits, CrossEntropy, MseLoss
+from .losses import BinaryCrossEntropy, BinaryCrossEntropyWithLogits, CrossEntropy, HalfMseLoss, MseLoss
 from .reduce import Max, Mean, Min, Sum
 from .shape import GetItem, Permute, Reshape
 
 __all__ = ["LeakyReLU", "LogSoftmax", "ReLU", "Sigmoid", "Softmax", "Tanh", "Abs", "Add", "Clip", "Div", "Exp",
            "Log", "Mul", "Neg", "Pow", "Sqrt", "Sub", "Affine", "Matmul", "BinaryCrossEntropy",
-           "BinaryCrossEntropyWithLogits", "CrossEntropy", "MseLoss", "Max", "Mean", "Min", "Sum", "GetItem",
+           "BinaryCrossEntropyWithLogits", "CrossEntropy", "HalfMseLoss", "MseLoss", "Max", "Mean", "Min", "Sum", "GetItem",
            "Permute", "Reshape", "keepdims_of"]
 
 

@@ -72,6 +72,23 @@ class MseLoss(Function):
         return (diff + diff) * _upstream(ctx, dloss)
 
 
+class HalfMseLoss(Function):
+    """The course's regression loss J = Σ(A − Y)²/2m: its ½ cancels the 2 of the square."""
+    formula = "L = Σ (A − Y)² / 2m · dA = (A − Y)/m"
+
+    def forward(ctx, a, target, reduction="mean"):
+        y = np.asarray(target, dtype=a.dtype)
+        _same_shape(a, y)
+        _start(ctx, reduction, a.size)
+        diff = a - y
+        ctx.save_for_backward(diff)
+        return _reduce(ctx, 0.5 * (diff * diff))
+
+    def backward(ctx, dloss):
+        diff, = ctx.saved_tensors
+        return diff * _upstream(ctx, dloss)
+
+
 class BinaryCrossEntropy(Function):
     formula = "L = −mean[Y ln A + (1 − Y) ln(1 − A)] · dA = (A − Y) / (A ⊙ (1 − A)) / m"
 
