@@ -56,15 +56,21 @@ def _same_shape(prediction, target):
                          f"reshape the target to {prediction.shape}")
 
 
+def _difference(ctx, a, target, reduction):
+    """A − Y for the squared-error losses, kept for backward, after checking the target's shape."""
+    y = np.asarray(target, dtype=a.dtype)
+    _same_shape(a, y)
+    _start(ctx, reduction, a.size)
+    diff = a - y
+    ctx.save_for_backward(diff)
+    return diff
+
+
 class MseLoss(Function):
     formula = "L = mean (A − Y)² · dA = 2(A − Y)/m"
 
     def forward(ctx, a, target, reduction="mean"):
-        y = np.asarray(target, dtype=a.dtype)
-        _same_shape(a, y)
-        _start(ctx, reduction, a.size)
-        diff = a - y
-        ctx.save_for_backward(diff)
+        diff = _difference(ctx, a, target, reduction)
         return _reduce(ctx, diff * diff)
 
     def backward(ctx, dloss):
@@ -77,11 +83,7 @@ class HalfMseLoss(Function):
     formula = "L = Σ (A − Y)² / 2m · dA = (A − Y)/m"
 
     def forward(ctx, a, target, reduction="mean"):
-        y = np.asarray(target, dtype=a.dtype)
-        _same_shape(a, y)
-        _start(ctx, reduction, a.size)
-        diff = a - y
-        ctx.save_for_backward(diff)
+        diff = _difference(ctx, a, target, reduction)
         return _reduce(ctx, 0.5 * (diff * diff))
 
     def backward(ctx, dloss):
