@@ -110,8 +110,12 @@ def _checked(kind, path):
     return parse_idx(_decompressed(data), name=str(path))
 
 
-def load_mnist(root=None, kind="digits", download=True):
-    """((X_train, y_train), (X_test, y_test)): X float32 (m, 784) scaled to [0, 1], y int64 (m,).
+def load_mnist(root=None, kind="digits", download=True, dtype=np.float32):
+    """((X_train, y_train), (X_test, y_test)): X (m, 784) scaled to [0, 1], y int64 (m,).
+
+    X is float32 unless `dtype` says otherwise: pass np.float64 to feed layers of the
+    default dtype (`nn.Linear(784, 64)`), or build the net in float32
+    (`nn.Linear(784, 64, dtype=np.float32)`, or `model.float()`).
 
     With `root`, that folder is the only place looked in (and downloaded into). Without
     it: the cache (~/.cache/tinygrad_edu/<kind>), then, for kind="fashion", Debian's
@@ -121,6 +125,9 @@ def load_mnist(root=None, kind="digits", download=True):
     """
     if kind not in MIRRORS:
         raise ValueError(f"load_mnist: kind must be 'digits' or 'fashion', got {kind!r}")
+    dtype = np.dtype(dtype)
+    if dtype.kind != "f":
+        raise TypeError(f"load_mnist: dtype must be a floating dtype (np.float32 or np.float64), got {dtype}")
     if root is not None:
         root = Path(root)
         if not root.is_dir():
@@ -140,7 +147,7 @@ def load_mnist(root=None, kind="digits", download=True):
         if path is None:
             raise FileNotFoundError(_not_found(kind, stem, places, problems, root))
         arrays[key] = _checked(kind, path)
-    scale = np.float32(1 / 255)
+    scale = dtype.type(1 / 255)
     train = (arrays["train_images"].reshape(len(arrays["train_images"]), -1) * scale,
              arrays["train_labels"].astype(np.int64))
     test = (arrays["test_images"].reshape(len(arrays["test_images"]), -1) * scale,
