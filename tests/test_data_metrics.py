@@ -161,7 +161,7 @@ def test_idx_reader_and_load_mnist_on_tiny_files(tmp_path, monkeypatch, compress
     assert X.shape == (6, 784) and X.dtype == np.float32 and Xt.shape == (3, 784)
     assert np.allclose(X, images["train"].reshape(6, -1) / 255) and np.array_equal(yt, labels["t10k"])
     (X64, _), _ = datasets.load_mnist(root=tmp_path, download=False, dtype=np.float64)
-    assert X64.dtype == np.float64 and np.array_equal(X64, images["train"].reshape(6, -1) / 255)
+    assert X64.dtype == np.float64 and np.allclose(X64, images["train"].reshape(6, -1) / 255, rtol=1e-15, atol=0)
     from tinygrad_edu import nn
     nn.Linear(784, 2, seed=0)(X64)                       # feeds a layer of the default dtype as it is
     with pytest.raises(TypeError, match="load_mnist: dtype must be a floating dtype"):
