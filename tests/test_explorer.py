@@ -8,7 +8,7 @@ import pytest
 import tinygrad_edu.functional as F
 from tinygrad_edu import Tensor, backward_order, nn, viz
 from tinygrad_edu.examples.graphs import explore_mnist, explore_sine, xor_loss
-from tinygrad_edu.viz.explorer import named_formula
+from tinygrad_edu.viz.drawing import named_formula
 
 STEPS_JSON = re.compile(r'<script type="application/json" id="tinygrad-edu-steps">(.*?)</script>', re.S)
 
@@ -45,18 +45,20 @@ def test_the_steps_are_the_recording_order_then_backward_order(tmp_path):
     assert [data["tensors"][i]["name"] for i in first["inputs"]] == ["X", "W1", "B1"]
 
 
-def test_large_arrays_are_a_summary_and_parameters_carry_dotted_names():
+def test_large_arrays_are_a_summary_and_parameters_carry_the_courses_names():
     data = page_data(explore_mnist().html())
     entries = {entry["name"]: entry for entry in data["tensors"].values() if entry["name"]}
     assert entries["X"]["value"] is None and entries["X"]["shape"] == [4, 784] and "mean" in entries["X"]["summary"]
-    assert entries["0.weight"]["grad"] is None and entries["0.weight"]["grad_summary"].startswith("min")
-    assert entries["4.bias"]["grad"] is not None                     # 10 values: small enough to show
+    assert entries["W1"]["grad"] is None and entries["W1"]["grad_summary"].startswith("min")
+    assert entries["W1"]["path"] == "0.weight" and entries["B3"]["path"] == "4.bias"     # the code's name beside
+    assert entries["B3"]["grad"] is not None                     # 10 values: small enough to show
     assert "0: Linear(784→64)" in explore_mnist().svg
     formulas = [step["formula"] for step in data["steps"][:5]]            # the forward steps, in the course's names
-    assert formulas[0].startswith("Z1 = X·0.weight + 0.bias")
-    assert formulas[1] == "A1 = σ(Z1) · dZ1 = dA1 ⊙ A1 ⊙ (1 − A1)"
-    assert formulas[3] == "A2 = tanh(Z2) · dZ2 = dA2 ⊙ (1 − A2²)"
-    assert formulas[4].startswith("Z3 = A2·4.weight + 4.bias")
+    assert formulas == ["Z1 = X·W1 + B1 · dW1 = Xᵀ·dZ1, dB1 = Σ_rows dZ1",
+                        "A1 = σ(Z1) · dZ1 = dA1 ⊙ A1 ⊙ (1 − A1)",
+                        "Z2 = A1·W2 + B2 · dA1 = dZ2·W2ᵀ, dW2 = A1ᵀ·dZ2, dB2 = Σ_rows dZ2",
+                        "A2 = tanh(Z2) · dZ2 = dA2 ⊙ (1 − A2²)",
+                        "Z3 = A2·W3 + B3 · dA2 = dZ3·W3ᵀ, dW3 = A2ᵀ·dZ3, dB3 = Σ_rows dZ3"]
 
 
 @pytest.mark.parametrize("formula, output, inputs, expected", [
@@ -199,5 +201,5 @@ def test_a_users_own_sequential_and_the_mnist_net_work_in_the_browser(browser, t
         assert shown_step(browser) == len(steps) - 1
         assert browser.find_element("id", "panel").text.startswith(f"step {len(steps)} of {len(steps)}")
         assert not browser.get_log("browser")
-    assert "0.weight" in viz.explore(F.cross_entropy(model(Tensor(np.ones((2, 3)))), np.array([0, 1])),
-                                     model=model).html()
+    assert '"path": "0.weight"' in viz.explore(F.cross_entropy(model(Tensor(np.ones((2, 3)))), np.array([0, 1])),
+                                               model=model).html()

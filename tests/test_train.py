@@ -83,8 +83,23 @@ def test_history_csv_and_plot(tmp_path):
     with open(tmp_path / "h.csv") as file:
         rows = list(csv.DictReader(file))
     assert [float(r["val_loss"]) for r in rows] == [0.6, 0.5]
-    history.plot(tmp_path / "h.png", title="test")
+    assert history.plot(tmp_path / "h.png", title="test") == tmp_path / "h.png"
     assert (tmp_path / "h.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    figure = history.plot()                             # no path: the figure, which a notebook shows
+    assert [ax.get_ylabel() for ax in figure.axes] == ["loss", "accuracy"]
+    assert list(figure.axes[0].lines[1].get_ydata()) == [0.6, 0.5]          # the validation loss
+
+
+def test_a_history_says_in_one_line_where_training_ended():
+    assert repr(History()) == "History(no checks yet)"
+    X, Y = line_data()
+    model = nn.Linear(1, 1, seed=0)
+    history = fit(model, nn.MSELoss(), optim.SGD(model.parameters(), lr=0.1), DataLoader(X, Y, batch_size=8),
+                  epochs=500, val_data=(X, Y), early_stopping=EarlyStopping(eps=0.01), progress=False)
+    last = history.records[-1]
+    assert repr(history) == (f"History({len(history)} checks, stopped early at epoch {last['epoch']}, iteration "
+                             f"{last['iteration']}; last check: train_loss {last['train_loss']:.4g}, "
+                             f"val_loss {last['val_loss']:.4g})")
 
 
 def test_progress_bar_runs(capsys):

@@ -31,8 +31,11 @@ def svg_nodes(graph):
 
 def test_dot_source_names_ops_shapes_formulas_and_parameters():
     source = viz.draw_graph(xor_loss()).source
-    for text in ("linear", "sigmoid", "binary_cross_entropy_with_logits", "dZ = (A − Y)/m",
-                 "dZ = dA ⊙ A ⊙ (1 − A)", "dX = dZ·Wᵀ, dW = Xᵀ·dZ, dB = Σ_rows dZ",
+    # Each rule in the names of the tensors drawn (unnamed ones keep their letters), as the backprop
+    # page writes it; X gets no gradient, so it has no rule.
+    for text in ("linear", "sigmoid", "binary_cross_entropy_with_logits", "loss = −mean", "dZ = (A − Y)/m",
+                 "A = σ(Z) · dZ = dA ⊙ A ⊙ (1 − A)", "Z = X·W1 + B1 · dW1 = Xᵀ·dZ, dB1 = Σ_rows dZ",
+                 "Z = X·W2 + B2 · dX = dZ·W2ᵀ, dW2 = Xᵀ·dZ, dB2 = Σ_rows dZ",
                  "<b>W1</b>", "<b>B2</b>", "2×2 float64", "4×1 float64", "<b>loss</b> (root)", "peripheries=2"):
         assert text in source, text
     assert "dZ = " not in viz.draw_graph(xor_loss(), formulas=False).source
@@ -73,8 +76,9 @@ def test_draw_module_names_parameters_and_clusters_layers():
     model = nn.Sequential(nn.Linear(784, 64, seed=0), nn.Sigmoid(), nn.Linear(64, 16, seed=1), nn.Tanh(),
                           nn.Linear(16, 10, seed=2))
     source = viz.draw_module(model, np.random.default_rng(0).random((3, 784))).source
-    for name in ("0.weight", "0.bias", "2.weight", "4.bias"):
-        assert f"<b>{name}</b>" in source
+    for name, dotted in (("W1", "0.weight"), ("B1", "0.bias"), ("W2", "2.weight"), ("B3", "4.bias")):
+        assert f"<b>{name}</b> ({dotted})" in source
+    assert "Z2 = A1·W2 + B2 · dA1 = dZ2·W2ᵀ, dW2 = A1ᵀ·dZ2, dB2 = Σ_rows dZ2" in source
     for label in ("0: Linear(784→64)", "1: Sigmoid()", "2: Linear(64→16)", "3: Tanh()", "4: Linear(16→10)"):
         assert f'label="{label}"' in source
     assert source.count("subgraph cluster_") == 5
@@ -147,3 +151,20 @@ def test_cli_graph_xor_writes_before_after_and_steps(tmp_path, capsys):
     assert len(list((tmp_path / "xor_steps").glob("step_*.svg"))) == 5
     after = (tmp_path / "xor_backward.svg").read_text(encoding="utf-8")
     assert "grad" in after and "grad" not in (tmp_path / "xor_forward.svg").read_text(encoding="utf-8")
+
+
+def test_the_1_3_1_net_is_drawn_in_the_courses_names_and_fits_a_page():
+    model = nn.Sequential(nn.Linear(1, 3, seed=0), nn.Sigmoid(), nn.Linear(3, 1, seed=1))
+    graph = viz.draw_module(model, np.linspace(0, 1, 5).reshape(-1, 1))
+    for label in ("<b>X</b>", "<b>W1</b> (0.weight)", "<b>B1</b> (0.bias)", "<b>Z1</b>", "<b>A1</b>",
+                  "<b>W2</b> (2.weight)", "<b>Z2</b> (root)", "Z1 = X·W1 + B1<br/>dW1 = Xᵀ·dZ1, dB1 = Σ_rows dZ1"):
+        assert label in graph.source, label
+    svg = ET.fromstring(graph.pipe(format="svg"))
+    assert float(svg.get("width").removesuffix("pt")) <= 800          # it drew 3000 px wide left to right
+
+
+def test_draw_graph_of_a_model_uses_the_same_names_as_draw_module():
+    model = nn.Sequential(nn.Linear(2, 2, seed=0), nn.Tanh(), nn.Linear(2, 1, seed=1))
+    loss = F.half_mse_loss(model(np.ones((3, 2))), np.zeros((3, 1)))
+    source = viz.draw_graph(loss, model=model).source
+    assert "<b>A1</b>" in source and "<b>W2</b> (2.weight)" in source and "A1 = tanh(Z1)" in source

@@ -66,10 +66,21 @@ class History:
             writer.writeheader()
             writer.writerows(self.records)
 
-    def plot(self, path, title=None, x="epoch"):
-        """The course's two-panel figure: loss, and the first metric, train vs validation."""
-        import matplotlib
-        matplotlib.use("Agg")
+    def __repr__(self):
+        if not self.records:
+            return "History(no checks yet)"
+        last = self.records[-1]
+        shown = ", ".join(f"{key} {value:.4g}" for key, value in last.items() if "loss" in key and value == value)
+        where = self.stopped_at or {"epoch": last["epoch"], "iteration": last["iteration"]}
+        how = ("diverged" if where.get("diverged") else "stopped early" if self.stopped_early else "ended")
+        return (f"History({len(self.records)} checks, {how} at epoch {where['epoch']}, iteration "
+                f"{where['iteration']}; last check: {shown})")
+
+    def plot(self, path=None, title=None, x="epoch"):
+        """The course's two-panel figure: loss, and the first metric, train vs validation.
+
+        With `path`, the figure is written there (PNG); without, it is returned, and a
+        notebook shows it under the cell."""
         import matplotlib.pyplot as plt
 
         metric = next((k[4:] for k in self.keys if k.startswith("val_") and k != "val_loss"), None)
@@ -88,8 +99,11 @@ class History:
         if title:
             figure.suptitle(title)
         figure.tight_layout()
+        plt.close(figure)                       # shown once: by the notebook, from the value returned
+        if path is None:
+            return figure
         figure.savefig(path, dpi=100)
-        plt.close(figure)
+        return path
 
 
 def evaluate(model, loss_fn, X, Y, metrics=()):

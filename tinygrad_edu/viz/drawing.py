@@ -8,6 +8,7 @@ their backward rule. Edges run forward, from inputs to the op to its output.
 """
 import html
 import os
+import re
 from pathlib import Path
 
 import graphviz
@@ -109,18 +110,23 @@ def nodes_drawn_for(t):
 
 
 def draw_graph(root, *, show_data=True, show_grad=True, formulas=True, rankdir="LR", max_nodes=500,
-               names=None, clusters=None, highlight=(), active=None):
+               model=None, names=None, beside=None, clusters=None, highlight=(), active=None):
     """The graph that made `root`, as a graphviz.Digraph (render with `.render(path, format="svg")`).
 
     One box per tensor (name or role, shape, dtype; its value with `show_data`, its
     gradient with `show_grad` when it has one) and one ellipse per op (its name and,
-    with `formulas`, its backward rule). Every node drawn counts towards `max_nodes`
-    (tensors, ops, numbers); what does not fit becomes one summary node. `names` maps id(tensor) to a label (draw_module's
-    dotted parameter names); `clusters` maps a cluster label to the ids of the
-    tensors whose ops it groups; tensors in `highlight` are drawn in red, and so is the
-    op that made the tensor `active`.
+    with `formulas`, its rule in the names of the tensors drawn). Every node drawn counts
+    towards `max_nodes` (tensors, ops, numbers); what does not fit becomes one summary node.
+    With `model`, tensors take the course's names (W1, B1, Z1, A1 …: `course_names`), each
+    parameter with its dotted name beside. `names` maps id(tensor) to a label, `beside` to a
+    second label shown in brackets; `clusters` maps a cluster label to the ids of the tensors
+    whose ops it groups; tensors in `highlight` are drawn in red, and so is the op that made
+    the tensor `active`.
     """
-    names = names or {}
+    names, beside = dict(names or {}), dict(beside or {})
+    if model is not None:
+        letters, dotted = course_names(model, root)
+        names, beside = {**letters, **names}, {**dotted, **beside}
     everything = _reachable(root)
     tensors = _within(everything, max_nodes)
     number = {id(t): i for i, t in enumerate(tensors)}     # node names that do not change between runs
@@ -132,15 +138,16 @@ def draw_graph(root, *, show_data=True, show_grad=True, formulas=True, rankdir="
     def draw(target, members):
         for t in members:
             key = number[id(t)]
-            target.node(f"t{key}", _tensor_label(t, t is root, names, show_data, show_grad), shape="box",
+            target.node(f"t{key}", _tensor_label(t, t is root, names, beside, show_data, show_grad), shape="box",
                         id=f"t{key}", **_tensor_style(t, t is root, id(t) in highlighted))
             if t.op is not None:
                 label = f"<<b>{html.escape(t.op)}</b>"
-                if formulas and t.formula:
-                    label += f'<br/><font point-size="8">{html.escape(t.formula)}</font>'
+                rule = op_formula(t, root, names) if formulas and t.formula else ""
+                if rule:        # the forward rule over the backward rule keeps the ellipse narrow
+                    lines = "<br/>".join(html.escape(part) for part in rule.split(" · ", 1))
+                    label += f'<br/><font point-size="8">{lines}</font>'
                 target.node(f"op{key}", label + ">", shape="ellipse", style="filled", id=f"op{key}",
-                            fillcolor="#ffb0b0" if id(t) == active else "#fff3c4",
-                            tooltip=(formulas and t.formula) or t.op)
+                            fillcolor="#ffb0b0" if id(t) == active else "#fff3c4", tooltip=rule or t.op)
                 target.edge(f"op{key}", f"t{key}", tooltip=_shape(t))
 
     cluster_of = {key: label for label, keys in (clusters or {}).items() for key in keys}
@@ -171,6 +178,83 @@ def draw_graph(root, *, show_data=True, show_grad=True, formulas=True, rankdir="
     return graph
 
 
+_ACTIVATIONS = {"sigmoid", "tanh", "relu", "leaky_relu", "softmax", "log_softmax"}
+
+
+def course_names(model, root):
+    """The course's names for the tensors of `model`'s graph up to `root`, {id: name}, and each
+    parameter's dotted name for the code, {id: "0.weight"}.
+
+    The k-th linear layer used is layer k: its weight and bias are Wk and Bk, its output Zk
+    and the activation on it Ak, so a formula reads `Z2 = A1·W2 + B2 · dW2 = A1ᵀ·dZ2`. A
+    parameter no linear op uses keeps its dotted name; a tensor with a name of its own keeps it.
+    """
+    dotted = {id(p): name for name, p in model.named_parameters()}
+    names, layer = dict(dotted), 0
+    for t in reversed(backward_order(root)):               # recording order
+        if t.op == "linear":
+            if layer == 0 and t.parents[0].op is None and not t.parents[0].name:
+                names[id(t.parents[0])] = "X"                # the net's input, A0 = X
+            layer += 1
+            for parent, letter in zip(t.parents[1:], "WB"):
+                if names.get(id(parent)) == dotted.get(id(parent), ""):     # named by the first layer using it
+                    names[id(parent)] = f"{letter}{layer}"
+            if not t.name:
+                names[id(t)] = f"Z{layer}"
+        elif t.op in _ACTIVATIONS and not t.name and names.get(id(t.parents[0])) == f"Z{layer}":
+            names[id(t)] = f"A{layer}"
+    return names, dotted
+
+
+def shown_name(t, root, names):
+    """The name a tensor goes by on screen and in formulas: a number by its value (`loss / 2`
+    reads `/ 2`, not the div rule's B), else as `name_of` says."""
+    return summary(t.data) if is_number(t) else name_of(t, t is root, names)
+
+
+def op_formula(t, root, names):
+    """The rule of the op that made t, in the names of the tensors on screen; inputs that get
+    no gradient (X, a number) lose their backward rule."""
+    return named_formula(t.formula or "", shown_name(t, root, names),
+                         [shown_name(p, root, names) for p in t.parents],
+                         without=[i for i, p in enumerate(t.parents) if not p.requires_grad])
+
+
+def named_formula(formula, output, inputs, without=()):
+    """The op's formula with its letters replaced by the names of the tensors on screen.
+
+    The forward part says which letters are which: the left side of its last statement is
+    the output, and the other capitals, in order of appearance, are the inputs
+    (`A = σ(Z) · dZ = dA ⊙ A ⊙ (1 − A)` with Z named Z1, A named A1 gives
+    `A1 = σ(Z1) · dZ1 = dA1 ⊙ A1 ⊙ (1 − A1)`). Unnamed tensors keep their letters. The
+    backward rules of the inputs at the positions in `without` (inputs that get no
+    gradient, such as X or a number) are left out.
+    """
+    forward = formula.split(" · ")[0]
+    outputs = re.findall(r"(?:^|,\s*)([A-Z])\s*=", forward)
+    letters = []
+    for letter in re.findall(r"(?<![A-Za-z])[A-Z](?![A-Za-z])", forward):
+        if letter not in outputs and letter not in letters:
+            letters.append(letter)
+    if without and " · " in formula:
+        dropped = {f"d{letters[i]} =" for i in without if i < len(letters)}
+        rules = re.split(r", (?=d[A-Z] =)", formula.split(" · ", 1)[1])
+        kept = [rule for rule in rules if not rule.startswith(tuple(dropped))]
+        formula = forward + " · " + ", ".join(kept) if kept else forward
+    mapping = dict(zip(letters, inputs))
+    if outputs:
+        mapping[outputs[-1]] = output
+    mapping = {letter: name for letter, name in mapping.items() if name}
+    if not mapping:
+        return formula
+
+    def named(match):
+        d, letter = match.groups()
+        name = mapping.get(letter, letter)
+        return f"d({name})" if d and not name.isidentifier() else d + name     # d(0.weight), not d0.weight
+    return re.sub(r"(?<![A-Za-z0-9_.])(d?)([A-Z])(?![A-Za-z0-9_])", named, formula)
+
+
 def name_of(t, is_root, names):
     """The name a tensor is shown by: from `names` (a model's dotted names), its own, or for
     the root "loss"/"output"; None for an unnamed tensor."""
@@ -194,11 +278,12 @@ def _role(t, is_root, names):
     return "constant" if t.size == 1 else "input"
 
 
-def _tensor_label(t, is_root, names, show_data, show_grad):
+def _tensor_label(t, is_root, names, beside, show_data, show_grad):
     rows = []
     role = _role(t, is_root, names)
     if role:
-        rows.append(f"<b>{html.escape(role)}</b>{' (root)' if is_root else ''}")
+        also = f" ({beside[id(t)]})" if beside.get(id(t), role) != role else ""
+        rows.append(f"<b>{html.escape(role)}</b>{html.escape(also)}{' (root)' if is_root else ''}")
     rows.append(f"{_shape(t)} {t.dtype}")
     if show_data:
         rows.append(html.escape(summary(t.data)))
@@ -222,9 +307,11 @@ def _tensor_style(t, is_root, highlighted):
     return style
 
 
-def draw_module(model, example_input, **options):
-    """Run `model` on `example_input` and draw the graph: parameters labelled by their dotted
-    names (`0.weight`), each sub-module's ops in a labelled cluster (`0: Linear(784→64)`)."""
+def draw_module(model, example_input, rankdir="TB", **options):
+    """Run `model` on `example_input` and draw the graph, top to bottom so that a chain of
+    layers fits a page's width: tensors in the course's names (W1, B1, Z1, A1 …, each parameter
+    with its dotted name `0.weight` beside), each sub-module's ops in a labelled cluster
+    (`0: Linear(784→64)`)."""
     calls = []
     modules = [(name, m) for name, m in model.named_modules() if name]
 
@@ -243,7 +330,6 @@ def draw_module(model, example_input, **options):
     finally:
         for _, module in modules:
             del module.forward
-    names = {id(p): name for name, p in model.named_parameters()}
     clusters, claimed = {}, set()
     for name, module, args, result in calls:       # inner modules finish first, so they claim first
         extra = module.extra_repr()
@@ -262,7 +348,7 @@ def draw_module(model, example_input, **options):
         claimed |= members
         if members:
             clusters.setdefault(label, set()).update(members)
-    return draw_graph(out, names=names, clusters=clusters, **options)
+    return draw_graph(out, model=model, clusters=clusters, rankdir=rankdir, **options)
 
 
 def backward_steps(root, out_dir, format="svg", **options):

@@ -23,7 +23,8 @@
   steps.forEach((s) => { if (s.phase === "forward") madeBy[s.output] = s.op; });
   function label(id) {
     const t = tensors[id];
-    return t.name || (t.role === "number" ? "a number" : t.role === "op" ? `the output of ${madeBy[id]}` : t.role);
+    const name = t.name || (t.role === "number" ? "a number" : t.role === "op" ? `the output of ${madeBy[id]}` : t.role);
+    return t.path && t.path !== name ? `${name} (${t.path})` : name;        // W1 (0.weight): the code's name beside
   }
 
   function number(x) {

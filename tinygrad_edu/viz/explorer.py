@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 from ..engine import Tensor, backward_order
-from .drawing import collect, draw_graph, is_number, name_of, summary
+from .drawing import collect, course_names, draw_graph, is_number, op_formula, shown_name, summary
 
 _HERE = Path(__file__).resolve().parent
 LARGEST_SHOWN = 64          # arrays with more elements are shown as their shape and a summary
@@ -22,8 +22,9 @@ LARGEST_SHOWN = 64          # arrays with more elements are shown as their shape
 def explore(root, *, model=None, title=None, max_nodes=500):
     """Run `root.backward()` and build the page that steps through it (an `Explorer`).
 
-    With `model`, parameters are named by their dotted names (`0.weight`) and each layer's
-    op is drawn in a cluster named after the layer. `max_nodes` caps the drawing as in
+    With `model`, tensors take the course's names (`course_names`: W1, B1, Z1, A1 …, each
+    parameter with its dotted name `0.weight` beside) and each layer's op is drawn in a
+    cluster named after the layer. `max_nodes` caps the drawing as in
     `draw_graph`; the steps cover every op.
     """
     order = backward_order(root)
@@ -33,34 +34,17 @@ def explore(root, *, model=None, title=None, max_nodes=500):
     for t in order:
         t.retain_grad()
     root.backward()
-    names, clusters = {}, None
+    names, dotted, clusters = {}, {}, None
     if model is not None:
-        names = {id(p): name for name, p in model.named_parameters()}
-        names.update(_course_letters(order, names))
+        names, dotted = course_names(model, root)
         clusters = _layer_clusters(model, order)
     # Top to bottom: a chain of ops stays narrow enough to read beside the panel.
-    svg = draw_graph(root, show_grad=False, names=names, clusters=clusters, max_nodes=max_nodes,
+    svg = draw_graph(root, show_grad=False, names=names, beside=dotted, clusters=clusters, max_nodes=max_nodes,
                      rankdir="TB").pipe(format="svg", encoding="utf-8")
     title = title or f"Backprop through {root.op}: {len(order)} ops"
-    return Explorer(title, svg[svg.index("<svg"):], _page_data(root, order, names, max_nodes))
+    return Explorer(title, svg[svg.index("<svg"):], _page_data(root, order, names, dotted, max_nodes))
 
 
-_ACTIVATIONS = {"sigmoid", "tanh", "relu", "leaky_relu", "softmax", "log_softmax"}
-
-
-def _course_letters(order, names):
-    """The course's names for a model's unnamed tensors: layer k's linear output is Zk and the
-    activation on it Ak, so a formula reads `A1 = σ(Z1) · dZ1 = dA1 ⊙ A1 ⊙ (1 − A1)`."""
-    letters, layer = {}, 0
-    for t in reversed(order):                        # recording order
-        if id(t) in names or t.name:
-            continue
-        if t.op == "linear":
-            layer += 1
-            letters[id(t)] = f"Z{layer}"
-        elif t.op in _ACTIVATIONS and letters.get(id(t.parents[0])) == f"Z{layer}":
-            letters[id(t)] = f"A{layer}"
-    return letters
 
 
 def _layer_clusters(model, order):
@@ -76,7 +60,7 @@ def _layer_clusters(model, order):
     return clusters
 
 
-def _page_data(root, order, names, max_nodes):
+def _page_data(root, order, names, dotted, max_nodes):
     """{"tensors": {id: ...}, "steps": [...]}: ids are the drawing's node ids where a tensor is drawn."""
     drawn = collect(root, max_nodes)
     ids = {id(t): f"t{i}" for i, t in enumerate(drawn)}
@@ -89,9 +73,10 @@ def _page_data(root, order, names, max_nodes):
         if id(t) not in ids:
             ids[id(t)] = f"c{len(ids)}"
             every.append(t)
-    # A number is named by its value, so `loss / 2` reads `L / 2`, not the div rule's generic B.
-    tensors = {ids[id(t)]: _tensor_entry(t, summary(t.data) if is_number(t) else name_of(t, t is root, names))
-               for t in every}
+    tensors = {ids[id(t)]: _tensor_entry(t, shown_name(t, root, names)) for t in every}
+    for t in every:
+        if id(t) in dotted:
+            tensors[ids[id(t)]]["path"] = dotted[id(t)]          # the parameter's name in the code
     targets = {}                                   # a loss's target Y is part of its step
     for t in order:
         target = t.settings.get("target")
@@ -101,8 +86,7 @@ def _page_data(root, order, names, max_nodes):
 
     def step(phase, t):
         inputs = [ids[id(p)] for p in t.parents]
-        formula = named_formula(t.formula or "", tensors[ids[id(t)]]["name"], [tensors[i]["name"] for i in inputs],
-                                without=[i for i, p in enumerate(t.parents) if not p.requires_grad])
+        formula = op_formula(t, root, names)
         entry = {"phase": phase, "op": t.op, "formula": formula, "inputs": inputs, "output": ids[id(t)]}
         if id(t) in targets:
             entry["target"] = targets[id(t)]
@@ -130,41 +114,6 @@ def _plain(array):
             return [plain(v) for v in x]
         return str(x) if isinstance(x, float) and not math.isfinite(x) else x
     return plain(array.tolist())
-
-
-def named_formula(formula, output, inputs, without=()):
-    """The op's formula with its letters replaced by the names of the tensors on screen.
-
-    The forward part says which letters are which: the left side of its last statement is
-    the output, and the other capitals, in order of appearance, are the inputs
-    (`A = σ(Z) · dZ = dA ⊙ A ⊙ (1 − A)` with Z named Z1, A named A1 gives
-    `A1 = σ(Z1) · dZ1 = dA1 ⊙ A1 ⊙ (1 − A1)`). Unnamed tensors keep their letters. The
-    backward rules of the inputs at the positions in `without` (inputs that get no
-    gradient, such as X or a number) are left out.
-    """
-    forward = formula.split(" · ")[0]
-    outputs = re.findall(r"(?:^|,\s*)([A-Z])\s*=", forward)
-    letters = []
-    for letter in re.findall(r"(?<![A-Za-z])[A-Z](?![A-Za-z])", forward):
-        if letter not in outputs and letter not in letters:
-            letters.append(letter)
-    if without and " · " in formula:
-        dropped = {f"d{letters[i]} =" for i in without if i < len(letters)}
-        rules = re.split(r", (?=d[A-Z] =)", formula.split(" · ", 1)[1])
-        kept = [rule for rule in rules if not rule.startswith(tuple(dropped))]
-        formula = forward + " · " + ", ".join(kept) if kept else forward
-    mapping = dict(zip(letters, inputs))
-    if outputs:
-        mapping[outputs[-1]] = output
-    mapping = {letter: name for letter, name in mapping.items() if name}
-    if not mapping:
-        return formula
-
-    def named(match):
-        d, letter = match.groups()
-        name = mapping.get(letter, letter)
-        return f"d({name})" if d and not name.isidentifier() else d + name     # d(0.weight), not d0.weight
-    return re.sub(r"(?<![A-Za-z0-9_.])(d?)([A-Z])(?![A-Za-z0-9_])", named, formula)
 
 
 class Explorer:
