@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: demo test docs bench graphviz mnist chromium clean
+.PHONY: install demo test docs bench graphviz mnist chromium clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,9 @@ mnist:
 chromium:
 	@{ command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; } || \
 	  { $(call apt_install,chromium chromium-driver,headless Chromium is missing); }
+
+# The virtualenv with the package and every extra (plot, notebook, dask, test), and graphviz's dot.
+install: $(INSTALLED) graphviz
 
 demo: $(INSTALLED) graphviz mnist
 	$(BIN)/tinygrad-edu demo

@@ -3,7 +3,7 @@
 Each starts from the same Xavier weights and batch order (batch 10), with the course's
 best learning rate for it, and is checked on the validation set every 50 epochs, for at
 most the course's 10000 epochs. Update rules are PyTorch's (RMSprop with the course's
-ρ = 0.9); the course's place for ε differs slightly (COURSE.md §1.14).
+ρ = 0.9); the course's place for ε differs slightly (docs/COURSE.md §1.14).
 """
 import math
 

@@ -115,7 +115,7 @@ def test_xor_arc_and_multiclass():
     assert np.abs(gap).max() <= 0.125
     (X, y), (Xt, yt) = datasets.multiclass(seed=0)
     assert X.shape == (1000, 2) and Xt.shape == (500, 2) and set(y) == {0, 1, 2}
-    # The course's checks (COURSE.md §2e), with labels counted from 0.
+    # The course's checks (docs/COURSE.md §2e), with labels counted from 0.
     from tinygrad_edu.datasets import multiclass_labels
     assert multiclass_labels(np.array([[0.228, -0.346], [0.210, 0.434], [0.382, -0.165], [0.1, 0.1]])).tolist() \
         == [1, 2, 1, 0]

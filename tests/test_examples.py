@@ -141,8 +141,11 @@ def test_the_quick_demo_page_opens_in_chromium_with_every_figure_loaded(quick_de
     shown = browser.execute_script("return document.images.length")
     drawn = [path for path in out.rglob("*") if path.suffix in (".png", ".svg") and "seeds" not in path.parts]
     assert shown == len(drawn) - len(list((out / "xor_steps").glob("*.svg"))) + 1      # one step drawing of xor_steps/
-    for href in browser.execute_script("return [...document.querySelectorAll('a')].map(a => a.href)"):
+    hrefs = browser.execute_script("return [...document.querySelectorAll('a')].map(a => a.href)")
+    for href in hrefs:
         assert Path(href.removeprefix("file://")).exists(), href
+    for notebook in set(demo.NOTEBOOKS.values()):                  # the course map links each chapter's notebook
+        assert any(href.endswith(f"/notebooks/{notebook}.ipynb") for href in hrefs), notebook
     verdicts = browser.execute_script("return [...document.querySelectorAll('#claims-table td:last-child')]"
                                       ".map(td => td.textContent)")
     assert len(verdicts) == len(results["claims"])

@@ -28,3 +28,21 @@ def test_the_readme_results_are_the_claims_table_in_both_languages():
             assert f"| {claim.section} | {claim.claim} | {claim.course.replace('|', chr(92) + '|')} |" in english, \
                 claim.claim
             assert f"| {claim.section} | {claim.zh} |" in chinese, claim.zh
+
+
+def test_the_chinese_readme_teaches_with_the_same_code():
+    def code_blocks(text):
+        return re.findall(r"```\w*\n.*?```", text, flags=re.S)
+    english = code_blocks(README.read_text(encoding="utf-8"))
+    chinese = code_blocks(README.with_name("README.zh-CN.md").read_text(encoding="utf-8"))
+    assert len(english) >= 8 and chinese == english
+
+
+def test_the_readmes_cite_only_files_in_the_repository():
+    root = README.parent
+    for readme in (README, README.with_name("README.zh-CN.md")):
+        text = readme.read_text(encoding="utf-8")
+        for target in re.findall(r"\]\(([^)#]+)\)", text):
+            if not target.startswith("http"):
+                assert (root / target).exists(), (readme.name, target)
+        assert "COURSE.md" not in text.replace("docs/COURSE.md", "")

@@ -1,4 +1,4 @@
-"""The course's data sets (COURSE.md §2): seeded generators, and MNIST-format files.
+"""The course's data sets (docs/COURSE.md §2): seeded generators, and MNIST-format files.
 
 Each generator returns numpy arrays `(X_train, Y_train), (X_test, Y_test)`: rows are
 samples; regression targets and binary labels are (m, 1) columns, class labels for

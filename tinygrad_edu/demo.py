@@ -36,6 +36,15 @@ COURSE_MAP = [
     ("15.2–15.3", "optimizers", "梯度下降优化算法 · 自适应学习率算法", "optimizers"),
     ("—", "computation graphs, backprop step by step", "计算图与反向传播", "graphs"),
 ]
+# The notebook of each experiment's chapter, in notebooks/ of the checkout (linked from the
+# page where the checkout has them).
+NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
+NOTEBOOKS = {"sine_curve": "ch09_nonlinear_regression", "complex_curve": "ch09_nonlinear_regression",
+             "how_it_works": "ch09_nonlinear_regression", "manual_tuning": "ch09_nonlinear_regression",
+             "hyperparameter_search": "ch09_nonlinear_regression", "xor_engine": "ch10_binary_classification",
+             "double_arc": "ch10_binary_classification", "three_class": "ch11_multiclass",
+             "imbalance": "ch11_multiclass", "mnist": "ch12_mnist", "gradient_check": "ch12_mnist",
+             "learning_rate": "ch12_mnist", "graphs": "graphs_and_backprop"}
 # Experiments that must run one after the other within a seed: how_it_works reads the
 # weights sine_curve saves.
 AFTER = {"how_it_works": "sine_curve"}
@@ -214,8 +223,9 @@ def demo(out="out", seeds=3, workers=2, quick=False, say=print):
     write_markdown(out / "RESULTS.md", rows, command, seconds, experiment_seconds, quick)
     write_chinese_markdown(out / "RESULTS.zh-CN.md", rows, command, seconds, quick)
     other_seeds = sorted({seed for by_seed in results.values() for seed in by_seed} - {0})
+    notebooks = {name: NOTEBOOK_DIR / f"{notebook}.ipynb" for name, notebook in NOTEBOOKS.items()}
     results_page.write(out / "index.html", rows, figures(out, results), COURSE_MAP, seconds, command, other_seeds,
-                       quick)
+                       quick, notebooks)
     held = sum(row["holds"] is True for row in rows)
     verdicts = (f"Quick run: {len(rows)} claims measured, none judged (run `make demo` for verdicts)." if quick
                 else f"{held} of {len(rows)} claims hold.")

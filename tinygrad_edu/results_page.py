@@ -6,6 +6,7 @@ and links to the graph drawings, the backprop pages and the other seeds' figures
 works offline from file://.
 """
 import datetime
+import os
 from html import escape
 from pathlib import Path
 
@@ -24,9 +25,10 @@ p.quick { background: #fff3c4; border: 1px solid #e0c050; padding: 0.6em 0.8em; 
 """
 
 
-def write(path, rows, figures, course_map, seconds, command, other_seeds=(), quick=False):
+def write(path, rows, figures, course_map, seconds, command, other_seeds=(), quick=False, notebooks=None):
     """Write the page; `figures` is [(file relative to the page's folder, caption)], and the
-    figures of each of `other_seeds` are in seeds/SEED/ beside it. A quick run says so first."""
+    figures of each of `other_seeds` are in seeds/SEED/ beside it. A quick run says so first.
+    `notebooks` maps an example to its chapter's notebook, linked where the file exists."""
     folder = Path(path).parent
     parts = [f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
              f"<title>tinygrad_edu: the course's claims, measured</title><style>{STYLE}</style></head><body>"]
@@ -38,7 +40,8 @@ def write(path, rows, figures, course_map, seconds, command, other_seeds=(), qui
              "seed; it holds when it holds on more than half of them. The course reports single runs with no seed, "
              "so its figure is one draw; ours are the median and the range over the seeds. Also here: "
              "<a href=\"RESULTS.md\">RESULTS.md</a>, <a href=\"results.json\">results.json</a>.</p>",
-             _claims_table(rows), _course_map(course_map), "<h2 id=\"figures\">Figures (seed 0)</h2>"]
+             _claims_table(rows), _course_map(course_map, folder, notebooks or {}),
+             "<h2 id=\"figures\">Figures (seed 0)</h2>"]
     parts += [_figure(file, caption) for file, caption in figures]
     if other_seeds:
         parts.append("<h2>The other seeds' figures</h2><ul>")
@@ -69,12 +72,17 @@ def _claims_table(rows):
     return "\n".join(lines)
 
 
-def _course_map(course_map):
+def _course_map(course_map, folder, notebooks):
     lines = ["<h2 id=\"course-map\">Course map · 课程对照表</h2><table><tr><th>§</th><th>section</th><th>章节</th>"
-             "<th>example</th></tr>"]
-    lines += [f"<tr><td>{escape(section)}</td><td>{escape(english)}</td><td lang=\"zh\">{escape(chinese)}</td>"
-              f"<td><code>examples/{escape(module)}.py</code></td></tr>"
-              for section, english, chinese, module in course_map]
+             "<th>example</th><th>notebook</th></tr>"]
+    for section, english, chinese, module in course_map:
+        notebook = notebooks.get(module)
+        link = ""
+        if notebook is not None and Path(notebook).exists():
+            href = Path(os.path.relpath(notebook, folder)).as_posix()
+            link = f"<a href=\"{escape(href)}\">{escape(Path(notebook).name)}</a>"
+        lines.append(f"<tr><td>{escape(section)}</td><td>{escape(english)}</td><td lang=\"zh\">{escape(chinese)}</td>"
+                     f"<td><code>examples/{escape(module)}.py</code></td><td>{link}</td></tr>")
     lines.append("</table>")
     return "\n".join(lines)
 
