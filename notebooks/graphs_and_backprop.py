@@ -35,13 +35,20 @@ B1 = Tensor(np.zeros((1, 2)), requires_grad=True, name="B1")
 W2 = Tensor(rng.uniform(-1, 1, (2, 1)), requires_grad=True, name="W2")
 B2 = Tensor(np.zeros((1, 1)), requires_grad=True, name="B2")
 
-Z1 = F.linear(Tensor(X, name="X"), W1, B1)
-Z1.name = "Z1"
-A1 = F.sigmoid(Z1)
-A1.name = "A1"
-Z2 = F.linear(A1, W2, B2)
-Z2.name = "Z2"
-loss = F.binary_cross_entropy_with_logits(Z2, Y)       # Logistic + BCE: one node, dZ2 = (A2 − Y)/m
+
+
+def forward():
+    """The course's forward pass, each tensor named as the course names it; returns Z1, A1, Z2, loss."""
+    Z1 = F.linear(Tensor(X, name="X"), W1, B1)
+    Z1.name = "Z1"
+    A1 = F.sigmoid(Z1)
+    A1.name = "A1"
+    Z2 = F.linear(A1, W2, B2)
+    Z2.name = "Z2"
+    return Z1, A1, Z2, F.binary_cross_entropy_with_logits(Z2, Y)     # Logistic + BCE: one node, dZ2 = (A2 − Y)/m
+
+
+Z1, A1, Z2, loss = forward()
 
 # %% [markdown]
 # ## The forward graph · 前向计算图
@@ -86,14 +93,9 @@ viz.draw_graph(loss, rankdir="TB")
 # engine's order; the panel shows each rule in these names and the arrays going in and out.
 
 # %%
-W1.grad = W2.grad = B1.grad = B2.grad = None
-Z1 = F.linear(Tensor(X, name="X"), W1, B1)
-Z1.name = "Z1"
-A1 = F.sigmoid(Z1)
-A1.name = "A1"
-Z2 = F.linear(A1, W2, B2)
-Z2.name = "Z2"
-viz.explore(F.binary_cross_entropy_with_logits(Z2, Y), title="XOR, 2-2-1 (10.3)")
+for parameter in (W1, B1, W2, B2):
+    parameter.zero_grad()
+viz.explore(forward()[-1], title="XOR, 2-2-1 (10.3)")
 
 # %% [markdown]
 # ## An op of our own · 自定义算子
