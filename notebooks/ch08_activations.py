@@ -29,7 +29,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import tinygrad_edu.functional as F
-from tinygrad_edu import Tensor, gradcheck, viz
+from tinygrad_edu import Tensor, datasets, gradcheck, metrics, nn, no_grad, optim, viz
+from tinygrad_edu.data import DataLoader
+from tinygrad_edu.train import fit
 
 QUICK = os.environ.get("TINYGRAD_EDU_QUICK") == "1"      # the test suite runs every notebook this way
 
@@ -87,6 +89,22 @@ viz.draw_graph(loss, rankdir="TB")
 # %%
 Z = Tensor([[-2.0, 0.0, 2.0]], requires_grad=True, name="Z")
 viz.explore((F.tanh(Z) * F.tanh(Z)).sum(), title="tanh, squared and summed")
+
+# %% [markdown]
+# ## Why a net needs them · 为什么需要激活函数
+#
+# Two 1-3-1 nets on the course's sine, one with the sigmoid between its layers and one
+# without. Without it, Z2 = (X·W1 + B1)·W2 + B2 is one straight line, whatever training does.
+
+# %%
+(X, Y), (X_test, Y_test) = datasets.sin_curve(seed=0)
+for name, middle in (("sigmoid", [nn.Sigmoid()]), ("no activation", [])):
+    net = nn.Sequential(nn.Linear(1, 3, seed=0), *middle, nn.Linear(3, 1, seed=1))
+    history = fit(net, nn.HalfMSELoss(), optim.SGD(net.parameters(), lr=0.5), DataLoader(X, Y, batch_size=10, seed=0),
+                  epochs=100 if QUICK else 1000, val_data=(X_test, Y_test), progress=False)
+    with no_grad():
+        print(f"{name:14s} test R² {metrics.r2_score(Y_test, net(X_test).data):.3f}")
+history.plot(title="1-3-1 without an activation: a straight line's loss")
 
 # %% [markdown]
 # ## Checked against finite differences · 梯度检查

@@ -67,6 +67,9 @@ plt.title("the class the net predicts, and the test points")
 plt.show()
 
 # %%
+viz.draw_module(net, X_test[:6])
+
+# %%
 viz.explore(nn.CrossEntropyLoss()(net(Tensor(X_test[:6], name="X")), y_test[:6]), model=net,
             title="2-3-3 on six test points")
 

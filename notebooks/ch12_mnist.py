@@ -75,6 +75,9 @@ print(f"course (digits, 40 epochs): test accuracy 0.9749 · ours ({name}, {EPOCH
 history.plot(title=f"784-64-16-10 on {name}")
 
 # %%
+viz.draw_module(net, X_test[:4])
+
+# %%
 viz.explore(nn.CrossEntropyLoss()(net(Tensor(X_test[:4], name="X")), y_test[:4]), model=net,
             title="784-64-16-10 on four test images")
 
