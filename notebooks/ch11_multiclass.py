@@ -28,7 +28,6 @@ import os
 import matplotlib.pyplot as plt
 import numpy as np
 
-import tinygrad_edu.functional as F
 from tinygrad_edu import Tensor, datasets, imbalance, metrics, nn, no_grad, optim, viz
 from tinygrad_edu.data import DataLoader, MinMaxScaler
 from tinygrad_edu.train import fit
