@@ -8,7 +8,7 @@ import pytest
 import tinygrad_edu.functional as F
 from tinygrad_edu import Tensor, backward_order, nn, viz
 from tinygrad_edu.examples.graphs import explore_mnist, explore_sine, xor_loss
-from tinygrad_edu.viz.drawing import named_formula
+from tinygrad_edu.formulas import named_formula
 
 STEPS_JSON = re.compile(r'<script type="application/json" id="tinygrad-edu-steps">(.*?)</script>', re.S)
 

@@ -8,13 +8,13 @@ their backward rule. Edges run forward, from inputs to the op to its output.
 """
 import html
 import os
-import re
 from pathlib import Path
 
 import graphviz
 import numpy as np
 
 from ..engine import Tensor, backward_order, retain_grads
+from ..formulas import course_letters, named_formula
 
 _INSTALL_DOT = ("graphviz's `dot` program was not found on PATH; install it (Debian/Ubuntu: apt-get install "
                 "graphviz, macOS: brew install graphviz, conda: conda install graphviz). The DOT source is in "
@@ -178,32 +178,12 @@ def draw_graph(root, *, show_data=True, show_grad=True, formulas=True, rankdir="
     return graph
 
 
-_ACTIVATIONS = {"sigmoid", "tanh", "relu", "leaky_relu", "softmax", "log_softmax"}
-
-
 def course_names(model, root):
     """The course's names for the tensors of `model`'s graph up to `root`, {id: name}, and each
-    parameter's dotted name for the code, {id: "0.weight"}.
-
-    The k-th linear layer used is layer k: its weight and bias are Wk and Bk, its output Zk
-    and the activation on it Ak, so a formula reads `Z2 = A1·W2 + B2 · dW2 = A1ᵀ·dZ2`. A
-    parameter no linear op uses keeps its dotted name; a tensor with a name of its own keeps it.
-    """
+    parameter's dotted name for the code, {id: "0.weight"}: `course_letters` (W1, B1, Z1, A1 …)
+    over the model's parameters, which keep their dotted names where no linear op uses them."""
     dotted = {id(p): name for name, p in model.named_parameters()}
-    names, layer = dict(dotted), 0
-    for t in reversed(backward_order(root)):               # recording order
-        if t.op == "linear":
-            if layer == 0 and t.parents[0].op is None and not t.parents[0].name:
-                names[id(t.parents[0])] = "X"                # the net's input, A0 = X
-            layer += 1
-            for parent, letter in zip(t.parents[1:], "WB"):
-                if names.get(id(parent)) == dotted.get(id(parent), ""):     # named by the first layer using it
-                    names[id(parent)] = f"{letter}{layer}"
-            if not t.name:
-                names[id(t)] = f"Z{layer}"
-        elif t.op in _ACTIVATIONS and not t.name and names.get(id(t.parents[0])) == f"Z{layer}":
-            names[id(t)] = f"A{layer}"
-    return names, dotted
+    return {**dotted, **course_letters(reversed(backward_order(root)), dotted)}, dotted
 
 
 def shown_name(t, root, names):
@@ -218,41 +198,6 @@ def op_formula(t, root, names):
     return named_formula(t.formula or "", shown_name(t, root, names),
                          [shown_name(p, root, names) for p in t.parents],
                          without=[i for i, p in enumerate(t.parents) if not p.requires_grad])
-
-
-def named_formula(formula, output, inputs, without=()):
-    """The op's formula with its letters replaced by the names of the tensors on screen.
-
-    The forward part says which letters are which: the left side of its last statement is
-    the output, and the other capitals, in order of appearance, are the inputs
-    (`A = σ(Z) · dZ = dA ⊙ A ⊙ (1 − A)` with Z named Z1, A named A1 gives
-    `A1 = σ(Z1) · dZ1 = dA1 ⊙ A1 ⊙ (1 − A1)`). Unnamed tensors keep their letters. The
-    backward rules of the inputs at the positions in `without` (inputs that get no
-    gradient, such as X or a number) are left out.
-    """
-    forward = formula.split(" · ")[0]
-    outputs = re.findall(r"(?:^|,\s*)([A-Z])\s*=", forward)
-    letters = []
-    for letter in re.findall(r"(?<![A-Za-z])[A-Z](?![A-Za-z])", forward):
-        if letter not in outputs and letter not in letters:
-            letters.append(letter)
-    if without and " · " in formula:
-        dropped = {f"d{letters[i]} =" for i in without if i < len(letters)}
-        rules = re.split(r", (?=d[A-Z] =)", formula.split(" · ", 1)[1])
-        kept = [rule for rule in rules if not rule.startswith(tuple(dropped))]
-        formula = forward + " · " + ", ".join(kept) if kept else forward
-    mapping = dict(zip(letters, inputs))
-    if outputs:
-        mapping[outputs[-1]] = output
-    mapping = {letter: name for letter, name in mapping.items() if name}
-    if not mapping:
-        return formula
-
-    def named(match):
-        d, letter = match.groups()
-        name = mapping.get(letter, letter)
-        return f"d({name})" if d and not name.isidentifier() else d + name     # d(0.weight), not d0.weight
-    return re.sub(r"(?<![A-Za-z0-9_.])(d?)([A-Z])(?![A-Za-z0-9_])", named, formula)
 
 
 def name_of(t, is_root, names):
