@@ -5,11 +5,12 @@ from . import ops  # noqa: F401 - gives Tensor its operators (+, @, .sum() ...)
 from . import functional
 from .gradcheck import GradcheckError, gradcheck, gradient_difference, numerical_grad
 from .serialization import load, save
+from .trace import trace          # the function: `tinygrad_edu.trace(fn)` records fn and replays it
 from . import data, datasets, imbalance, metrics, nn, optim, train, tuning, viz
 
 __version__ = "0.1.0"
 
 __all__ = ["Tensor", "Function", "ShapeError", "backward_order", "functional", "no_grad", "enable_grad",
            "is_grad_enabled", "retain_grads", "detect_anomaly", "set_default_dtype", "get_default_dtype",
-           "gradcheck", "numerical_grad", "gradient_difference", "GradcheckError", "save", "load", "nn",
+           "gradcheck", "numerical_grad", "gradient_difference", "GradcheckError", "save", "load", "trace", "nn",
            "optim", "data", "datasets", "metrics", "train", "tuning", "imbalance", "viz"]

@@ -1,0 +1,227 @@
+"""A recorded step: run a function once through the engine, then replay only its ops.
+
+`traced = trace(fn)`; the first call for a signature (each input's shape, dtype and
+requires_grad) runs `fn` as usual and reads the ops it recorded off the tape. Every later
+call with that signature replays them: each op's own `forward` on arrays, in recording
+order, as one node of the engine's graph whose backward runs each op's own `backward`
+in the engine's order. What the engine decides on every step (which tensors an op read,
+which inputs need a gradient, in what order gradients reach each tensor) is decided once,
+at record time; the numbers are the same numpy calls in the same order, so a replay equals
+the eager run bit for bit.
+
+What a record freezes, as `torch.jit.trace` does: Python control flow in `fn` (the branch
+taken on the first call is the branch replayed), and the ops' settings (an axis, a
+reduction). A tensor `fn` closes over (a parameter) is read afresh at each replay, so an
+optimizer's updates are seen; so is a loss's target passed as an input. An array `fn` closes
+over is read through the same array object: changed in place it is seen, replaced by
+another array it is not. A value that `fn` computes from its inputs outside the ops (with
+numpy on `x.data`) is frozen at its first value: keep such work in ops, or outside `fn`.
+
+`traced.listing()` prints the record as the course writes a net by hand: the forward
+lines, then the backward lines.
+"""
+import numpy as np
+
+from .engine import Function, Tensor, _fit, _graph, _input_grads, _tape, is_grad_enabled
+from .formulas import course_letters, named_formula
+
+
+class _Op:
+    """One recorded op call: its Function, where its inputs are read from, its settings."""
+    __slots__ = ("function", "inputs", "settings", "from_inputs", "needs_input_grad", "parents", "output",
+                 "grad_to")
+
+    def __init__(self, ctx, slots, output, arrays_of_inputs):
+        self.function = type(ctx)
+        self.inputs = [slots[id(parent)] for parent in ctx.parents]
+        self.needs_input_grad = ctx.needs_input_grad
+        self.parents = ctx.parents          # shapes and dtypes for the gradient checks (and Affine's bias test)
+        self.output = output
+        # A setting that is an input's own array (a loss's target) is read from that input at each replay.
+        self.from_inputs = [(key, arrays_of_inputs[id(value)]) for key, value in ctx.settings.items()
+                            if id(value) in arrays_of_inputs]
+        self.settings = {key: value for key, value in ctx.settings.items() if id(value) not in arrays_of_inputs}
+        # (position, where) for each input that takes a gradient: where ≥ 0 is the slot of a tensor fn
+        # made (its gradient is pending), where < 0 the entry −1 − where of the gradients handed back.
+        self.grad_to = []
+
+
+class _Record:
+    """The ops `fn` recorded for one signature, and where each value comes from."""
+
+    def __init__(self, inputs, root, first_index):
+        made = _recorded_since(root, first_index)           # the ops of this call, newest first
+        outside = list(inputs)                              # tensors fn read but did not make: its inputs,
+        slots = {id(t): i for i, t in enumerate(inputs)}    # then those it closed over, in the order it read them
+        position_of_input = dict(slots)
+        for t in reversed(made):
+            for parent in t._ctx.parents:
+                if id(parent) not in slots and not _made_in(parent, first_index):
+                    slots[id(parent)] = len(outside)
+                    outside.append(parent)
+        self.inputs_at = [position_of_input.get(id(t)) for t in outside]     # None: held (closed over)
+        self.held = [None if i is not None else t for i, t in zip(self.inputs_at, outside)]
+        arrays_of_inputs = {id(t.data): slots[id(t)] for t in outside if id(t) in position_of_input}
+        self.ops = []
+        for t in reversed(made):
+            slots[id(t)] = len(outside) + len(self.ops)
+            self.ops.append(_Op(t._ctx, slots, slots[id(t)], arrays_of_inputs))
+        self.size = len(outside) + len(self.ops)
+        self.root = slots[id(root)]
+        # The engine's backward, laid out once: each op in backward order, and for each input that
+        # requires grad, where its gradient goes. Gradients for tensors made outside fn are handed
+        # back in the order the engine would have added them, one entry each (a tensor used twice
+        # gets two), so that the engine adds them into .grad exactly as in the eager run.
+        self.to_outside = []
+        op_at = {op.output: op for op in self.ops}
+        self.backward_order = [op_at[slots[id(t)]] for t in made]
+        for op in self.backward_order:
+            for position, (parent, slot) in enumerate(zip(op.parents, op.inputs)):
+                if not parent.requires_grad:
+                    continue
+                if slot in op_at:
+                    op.grad_to.append((position, slot))
+                else:
+                    op.grad_to.append((position, -1 - len(self.to_outside)))
+                    self.to_outside.append(slot)
+        self.names = _names(made, outside, inputs, root)
+        self.made = made
+
+    def listing(self):
+        forward = [self._line(t, 0) for t in reversed(self.made)]
+        backward = [self._line(t, 1) for t in self.made]
+        return "\n".join(["forward:"] + forward + ["backward:"] + [line for line in backward if line])
+
+    def _line(self, t, part):
+        """Forward (part 0) or backward (part 1) of t's op in the names of its tensors; an input
+        that gets no gradient has no backward rule."""
+        rule = named_formula(t.formula or t.op, self.names.get(id(t)), [self.names.get(id(p)) for p in t.parents],
+                             without=[i for i, p in enumerate(t.parents) if not p.requires_grad])
+        parts = rule.split(" · ", 1)
+        return "  " + parts[part] if part < len(parts) else ""
+
+    def parents(self, inputs):
+        """The Replay node's inputs for this call: a tensor made outside fn once per gradient it
+        takes (in the order the engine adds them), then every tensor fn read, once."""
+        reads = [inputs[i] if i is not None else held for i, held in zip(self.inputs_at, self.held)]
+        return [reads[slot] for slot in self.to_outside] + reads
+
+
+def _made_in(t, first_index):
+    """Was t made by an op of this call (recorded after `first_index`)?"""
+    return t._ctx is not None and t._ctx.tape_index > first_index
+
+
+def _recorded_since(root, first_index):
+    """The tensors the ops of this call made that root depends on, newest first: the tape of
+    this call read backwards (backward_order, stopping at what was made before the call)."""
+    found, seen = [root], {id(root)}
+    for t in found:
+        for parent in t._ctx.parents:
+            if _made_in(parent, first_index) and id(parent) not in seen:
+                seen.add(id(parent))
+                found.append(parent)
+    found.sort(key=lambda t: t._ctx.tape_index, reverse=True)
+    return found
+
+
+def _names(made, outside, inputs, root):
+    """The names the listing writes: a tensor's own name, else the course's letters (W1, Z1, A1 …),
+    a number by its value, the root as loss or output, an input as inputN."""
+    names = {id(t): t.name for t in list(outside) + list(made) if t.name}
+    parameters = {id(t) for t in outside if t.requires_grad and t.op is None}
+    names.update(course_letters(reversed(made), parameters))        # a layer's "weight" is the course's W1
+    for i, t in enumerate(inputs):
+        names.setdefault(id(t), f"input{i}")
+    for t in outside:
+        if t.size == 1 and not t.requires_grad and t.op is None:
+            names.setdefault(id(t), f"{t.data.item():g}")
+    names.setdefault(id(root), "loss" if root.size == 1 else "output")
+    return names
+
+
+class Replay(Function):
+    """A recorded program run as one node: forward runs each op's forward on arrays, backward
+    each op's backward, in the orders and with the decisions the record made once."""
+    op_name = "replay"
+    formula = "the recorded ops, forward then backward (traced.listing())"
+
+    def forward(ctx, *arrays, record):
+        values = [None] * record.size
+        values[:len(record.held)] = arrays[len(record.to_outside):]
+        contexts = []
+        for op in record.ops:
+            call = op.function()
+            call.saved_tensors = ()
+            call.parents, call.needs_input_grad = op.parents, op.needs_input_grad
+            settings = op.settings
+            if op.from_inputs:
+                settings = {**settings, **{key: values[slot] for key, slot in op.from_inputs}}
+            data = op.function.forward(call, *[values[slot] for slot in op.inputs], **settings)
+            values[op.output] = data if type(data) is np.ndarray else np.asarray(data)
+            contexts.append(call)
+        ctx.record = record
+        ctx.save_for_backward(*contexts)
+        return values[record.root]
+
+    def backward(ctx, dz):
+        record, contexts = ctx.record, ctx.saved_tensors
+        context_of = {op.output: call for op, call in zip(record.ops, contexts)}
+        outside = [None] * len(record.to_outside)
+        pending = {record.root: dz}
+        for op in record.backward_order:
+            dz_op = pending.pop(op.output, None)
+            if dz_op is None:                               # no gradient reached this op
+                continue
+            call = context_of[op.output]
+            grads = _input_grads(call, dz_op, retain_graph=True)    # freed with this node's saved ops
+            for position, target in op.grad_to:
+                g = grads[position]
+                if g is None:
+                    continue
+                parent = op.parents[position]
+                if type(g) is not np.ndarray or g.shape != parent.data.shape or g.dtype is not parent.data.dtype:
+                    g = _fit(call, parent, g, dz_op)
+                if target < 0:
+                    outside[-1 - target] = g
+                else:
+                    summed = pending.get(target)
+                    pending[target] = g if summed is None else summed + g
+        return tuple(outside) + (None,) * len(record.held)
+
+
+class Traced:
+    """`trace(fn)`: call it as fn; `.listing()` shows what it recorded."""
+
+    def __init__(self, fn):
+        self.fn, self.records = fn, {}
+        self.last = None
+
+    def __call__(self, *inputs):
+        if not is_grad_enabled() or _graph.anomaly:
+            return self.fn(*inputs)                 # nothing to record, or every op must be checked as it runs
+        tensors = tuple(x if isinstance(x, Tensor) else Tensor(x) for x in inputs)
+        signature = tuple((t.shape, t.dtype, t.requires_grad) for t in tensors)
+        record = self.records.get(signature)
+        if record is None:
+            first_index = next(_tape)
+            out = self.fn(*tensors)
+            if not isinstance(out, Tensor):
+                raise TypeError(f"trace: fn must return one Tensor, got {type(out).__name__}")
+            if out.op is None or out._ctx.tape_index < first_index:
+                return out                          # fn recorded nothing: there is nothing to replay
+            self.records[signature] = self.last = _Record(tensors, out, first_index)
+            return out
+        self.last = record
+        return Replay.apply(*record.parents(tensors), record=record)
+
+    def listing(self):
+        """The last record as the course writes a net by hand: forward lines, then backward lines."""
+        if self.last is None:
+            raise RuntimeError("trace: nothing recorded yet; call the traced function once first")
+        return self.last.listing()
+
+
+def trace(fn):
+    """Record `fn`'s ops on its first call for each signature and replay them on later calls."""
+    return Traced(fn)
