@@ -348,3 +348,39 @@ def test_the_readmes_regression_net_with_the_courses_eta_trains_smoothly_on_half
         if to_half == 1.0:
             assert half.max() <= 2 * half[0] and half[-1] < 0.006
     assert largest_jump["HalfMSELoss"] < 2.5 < 5 < largest_jump["MSELoss"]
+
+
+@pytest.mark.parametrize("make, loss_fn, data, lr", [
+    (lambda: nn.Sequential(nn.Linear(1, 3, seed=0), nn.Sigmoid(), nn.Linear(3, 1, seed=1)), nn.HalfMSELoss(),
+     datasets.complex_curve(seed=0)[0], 0.5),
+    (lambda: nn.Sequential(nn.Linear(2, 3, seed=0), nn.Sigmoid(), nn.Linear(3, 3, seed=1)), nn.CrossEntropyLoss(),
+     datasets.multiclass(n_train=200, seed=0)[0], 0.1),
+])
+def test_a_traced_fit_gives_the_same_history_and_weights_bit_for_bit(make, loss_fn, data, lr):
+    X, Y = data
+    results = []
+    for trace in (False, None, True):
+        model = make()
+        history = fit(model, loss_fn, optim.SGD(model.parameters(), lr=lr), DataLoader(X[20:], Y[20:], batch_size=7,
+                      seed=0), epochs=4, val_data=(X[:20], Y[:20]), early_stopping=EarlyStopping(patience=50),
+                      progress=False, trace=trace)
+        results.append((history.records, model.state_dict()))
+    (eager, weights), *traced = results
+    for records, traced_weights in traced:
+        assert records == eager
+        assert all(np.array_equal(weights[key], traced_weights[key]) for key in weights)
+
+
+def test_fit_traces_only_what_is_safe():
+    from tinygrad_edu.train import _traceable
+
+    class Custom(nn.Module):                  # Python control flow a record would freeze
+        def __init__(self):
+            super().__init__()
+            self.layer = nn.Linear(1, 1, seed=0)
+
+        def forward(self, x):
+            return self.layer(x) if x.shape[0] > 1 else self.layer(x) * 2
+    assert _traceable(nn.Sequential(nn.Linear(1, 2), nn.Tanh(), nn.Linear(2, 1)), nn.HalfMSELoss())
+    assert not _traceable(Custom(), nn.HalfMSELoss())
+    assert not _traceable(nn.Linear(1, 1), lambda a, y: F.mse_loss(a, y))

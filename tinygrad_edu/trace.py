@@ -29,10 +29,10 @@ from .formulas import course_letters, named_formula
 class _Op:
     """One recorded op call: its Function, where its inputs are read from, its settings."""
     __slots__ = ("function", "inputs", "settings", "from_inputs", "needs_input_grad", "parents", "output",
-                 "grad_to")
+                 "grad_to", "index")
 
-    def __init__(self, ctx, slots, output, arrays_of_inputs):
-        self.function = type(ctx)
+    def __init__(self, ctx, slots, output, arrays_of_inputs, index):
+        self.function, self.index = type(ctx), index
         self.inputs = [slots[id(parent)] for parent in ctx.parents]
         self.needs_input_grad = ctx.needs_input_grad
         self.parents = ctx.parents          # shapes and dtypes for the gradient checks (and Affine's bias test)
@@ -40,7 +40,7 @@ class _Op:
         # A setting that is an input's own array (a loss's target) is read from that input at each replay.
         self.from_inputs = [(key, arrays_of_inputs[id(value)]) for key, value in ctx.settings.items()
                             if id(value) in arrays_of_inputs]
-        self.settings = {key: value for key, value in ctx.settings.items() if id(value) not in arrays_of_inputs}
+        self.settings = dict(ctx.settings)                 # the from_inputs entries are set at each replay
         # (position, where) for each input that takes a gradient: where ≥ 0 is the slot of a tensor fn
         # made (its gradient is pending), where < 0 the entry −1 − where of the gradients handed back.
         self.grad_to = []
@@ -65,7 +65,7 @@ class _Record:
         self.ops = []
         for t in reversed(made):
             slots[id(t)] = len(outside) + len(self.ops)
-            self.ops.append(_Op(t._ctx, slots, slots[id(t)], arrays_of_inputs))
+            self.ops.append(_Op(t._ctx, slots, slots[id(t)], arrays_of_inputs, len(self.ops)))
         self.size = len(outside) + len(self.ops)
         self.root = slots[id(root)]
         # The engine's backward, laid out once: each op in backward order, and for each input that
@@ -154,10 +154,9 @@ class Replay(Function):
             call = op.function()
             call.saved_tensors = ()
             call.parents, call.needs_input_grad = op.parents, op.needs_input_grad
-            settings = op.settings
-            if op.from_inputs:
-                settings = {**settings, **{key: values[slot] for key, slot in op.from_inputs}}
-            data = op.function.forward(call, *[values[slot] for slot in op.inputs], **settings)
+            for key, slot in op.from_inputs:               # this call's target, in the settings dict
+                op.settings[key] = values[slot]
+            data = op.function.forward(call, *[values[slot] for slot in op.inputs], **op.settings)
             values[op.output] = data if type(data) is np.ndarray else np.asarray(data)
             contexts.append(call)
         ctx.record = record
@@ -166,14 +165,13 @@ class Replay(Function):
 
     def backward(ctx, dz):
         record, contexts = ctx.record, ctx.saved_tensors
-        context_of = {op.output: call for op, call in zip(record.ops, contexts)}
         outside = [None] * len(record.to_outside)
         pending = {record.root: dz}
         for op in record.backward_order:
             dz_op = pending.pop(op.output, None)
             if dz_op is None:                               # no gradient reached this op
                 continue
-            call = context_of[op.output]
+            call = contexts[op.index]
             grads = _input_grads(call, dz_op, retain_graph=True)    # freed with this node's saved ops
             for position, target in op.grad_to:
                 g = grads[position]
@@ -200,8 +198,12 @@ class Traced:
     def __call__(self, *inputs):
         if not is_grad_enabled() or _graph.anomaly:
             return self.fn(*inputs)                 # nothing to record, or every op must be checked as it runs
-        tensors = tuple(x if isinstance(x, Tensor) else Tensor(x) for x in inputs)
-        signature = tuple((t.shape, t.dtype, t.requires_grad) for t in tensors)
+        tensors = inputs
+        for x in inputs:
+            if not isinstance(x, Tensor):
+                tensors = tuple([x if isinstance(x, Tensor) else Tensor(x) for x in inputs])
+                break
+        signature = tuple([(t.data.shape, t.data.dtype, t.requires_grad) for t in tensors])
         record = self.records.get(signature)
         if record is None:
             first_index = next(_tape)

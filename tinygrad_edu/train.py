@@ -4,8 +4,10 @@ import math
 
 import numpy as np
 
+from . import nn
 from .data.loader import check_finite
 from .engine import Tensor, no_grad
+from .trace import Traced
 
 
 class EarlyStopping:
@@ -132,7 +134,7 @@ def _named(metrics):
 
 
 def fit(model, loss_fn, optimizer, train_loader, *, epochs, val_data=None, metrics=(), early_stopping=None,
-        progress=True, check_every=None, scheduler=None):
+        progress=True, check_every=None, scheduler=None, trace=None):
     """Train `model` and return its History.
 
     Each iteration: forward, loss, backward, optimizer step. A check runs at the end
@@ -141,6 +143,11 @@ def fit(model, loss_fn, optimizer, train_loader, *, epochs, val_data=None, metri
     metrics on the whole of `val_data` = (X_val, Y_val) (metrics on the whole training
     set too), and asks `early_stopping`. `metrics` maps names to `metric(y_true, output)`;
     a classification metric gets class labels instead of the output (see `evaluate`).
+
+    `trace`: run the step's forward and loss through `tinygrad_edu.trace` (recorded once,
+    replayed after): None does so where it is safe, for a model made of the library's layers
+    and one of its losses (`_traceable`); False never; True always. The history is the same
+    bit for bit either way.
 
     Data holding NaN or inf is refused before training. A loss or weights that turn
     NaN/inf stop training with a FloatingPointError naming the epoch and iteration; the
@@ -156,6 +163,9 @@ def fit(model, loss_fn, optimizer, train_loader, *, epochs, val_data=None, metri
             raise ValueError("fit: early_stopping needs val_data")
         early_stopping.start()
     history = History()
+    step = lambda x, y: loss_fn(model(x), y)             # noqa: E731 - the step, recorded when traced
+    if trace or (trace is None and _traceable(model, loss_fn)):
+        step = Traced(step)
     finite = _Snapshot(model, epoch=0, iteration=0)        # the weights to give back if training diverges
     bar = _progress_bar(epochs, progress)
     iteration, loss_sum, sample_count = 0, 0.0, 0
@@ -166,7 +176,7 @@ def fit(model, loss_fn, optimizer, train_loader, *, epochs, val_data=None, metri
                 for x, y in train_loader:
                     iteration += 1
                     optimizer.zero_grad()
-                    loss = loss_fn(model(x), y)
+                    loss = step(x, y)
                     if loss.size != 1:
                         raise ValueError(f"fit: the loss has shape {loss.shape}, one value per sample; fit needs "
                                          f"one number: pass reduction=\"mean\" (or \"sum\") to the loss")
@@ -201,6 +211,17 @@ def fit(model, loss_fn, optimizer, train_loader, *, epochs, val_data=None, metri
         return history
     finally:
         bar.close()
+
+
+_LIBRARY_LAYERS = (nn.Sequential, nn.Linear, nn.Sigmoid, nn.Tanh, nn.ReLU, nn.LeakyReLU, nn.Softmax)
+_LIBRARY_LOSSES = (nn.MSELoss, nn.HalfMSELoss, nn.BCELoss, nn.BCEWithLogitsLoss, nn.CrossEntropyLoss)
+
+
+def _traceable(model, loss_fn):
+    """A model of the library's layers and one of its losses: no Python control flow that a
+    record would freeze."""
+    return (all(type(module) in _LIBRARY_LAYERS for _, module in model.named_modules())
+            and type(loss_fn) in _LIBRARY_LOSSES)
 
 
 class _Snapshot:
