@@ -98,18 +98,24 @@ def _batches(loader):
         yield from loader
 
 
-def mnist_ours(X, y, batch, weights):
+def mnist_ours(X, y, batch, weights, traced=False):
     model = _our_net(weights, [nn.Sigmoid(), nn.Tanh(), None])
     opt = optim.SGD(model.parameters(), lr=0.2)
     batches = _batches(DataLoader(X, y, batch_size=batch, shuffle=False))
+    step = _step(lambda x, labels: F.cross_entropy(model(x), labels), traced)
 
     def train(rows):
         for _ in range(rows.start, rows.stop, batch):
             x, labels = next(batches)
             opt.zero_grad()
-            F.cross_entropy(model(x), labels).backward()
+            step(x, labels).backward()
             opt.step()
     return train
+
+
+def _step(forward_and_loss, traced):
+    """The step's forward and loss, eager or recorded once and replayed (tinygrad_edu.trace)."""
+    return tinygrad_edu.trace(forward_and_loss) if traced else forward_and_loss
 
 
 def _torch_net(weights, activations):
@@ -151,16 +157,17 @@ def regression_numpy(X, Y, weights):
     return train
 
 
-def regression_ours(X, Y, weights):
+def regression_ours(X, Y, weights, traced=False):
     model = _our_net(weights, [nn.Sigmoid(), None])
     opt = optim.SGD(model.parameters(), lr=0.5)
     batches = _batches(DataLoader(X, Y, batch_size=1, shuffle=False))
+    step = _step(lambda x, y: F.half_mse_loss(model(x), y), traced)
 
     def train(rows):
         for _ in range(rows.start, rows.stop):
             x, y = next(batches)
             opt.zero_grad()
-            (F.mse_loss(model(x), y) / 2).backward()
+            step(x, y).backward()
             opt.step()
     return train
 
@@ -359,8 +366,10 @@ def main(argv=None):
     print(f"BLAS: {blas_info()}")
     print(f"MNIST-format data: {source}, {n} images per epoch\n")
 
-    def implementations(numpy_run, ours_run, torch_run):
+    def implementations(numpy_run, ours_run, torch_run, traced_run=None):
         found = {"numpy": numpy_run, "tinygrad_edu": ours_run}
+        if traced_run is not None:
+            found["traced"] = traced_run
         if torch:
             found["PyTorch"] = torch_run
         return found
@@ -370,25 +379,28 @@ def main(argv=None):
     for batch in (16, 64, 256):
         ratios, base = epoch_side_by_side(implementations(lambda: mnist_numpy(X, y, batch, weights32),
                                                            lambda: mnist_ours(X, y, batch, weights32),
-                                                           lambda: mnist_torch(X, y, batch, weights32)),
+                                                           lambda: mnist_torch(X, y, batch, weights32),
+                                                           lambda: mnist_ours(X, y, batch, weights32, traced=True)),
                                           n, batch, args.rounds, args.slices)
         rows.append((f"784-64-16-10 epoch, float32, batch {batch}", ratios, f"{base:.2f} s"))
     Xc, Yc = curve_data()
     weights64 = initial_weights([(1, 3), (3, 1)], np.float64)
     ratios, base = epoch_side_by_side(implementations(lambda: regression_numpy(Xc, Yc, weights64),
                                                       lambda: regression_ours(Xc, Yc, weights64),
-                                                      lambda: regression_torch(Xc, Yc, weights64)),
+                                                      lambda: regression_torch(Xc, Yc, weights64),
+                                                      lambda: regression_ours(Xc, Yc, weights64, traced=True)),
                                       len(Xc), 1, args.rounds, args.slices)
     rows.append(("1-3-1 net, single-sample SGD, per step (float64)", ratios, f"{base / len(Xc) * 1e6:.1f} µs"))
     ratios, base = side_by_side(implementations(chain_numpy, chain_ours, chain_torch), args.rounds)
     rows.append((f"chain of {CHAIN} elementwise ops on (4,4), forward+backward, per op", ratios,
                  f"{base / CHAIN * 1e6:.2f} µs"))
 
-    names = ["numpy", "tinygrad_edu"] + (["PyTorch"] if torch else [])
+    names = ["numpy", "tinygrad_edu", "traced"] + (["PyTorch"] if torch else [])
     print("| workload | " + " | ".join(names) + " |")
     print("|---|" + "---|" * len(names))
     for label, ratios, base in rows:
-        print(f"| {label} | 1.00 ({base}) | " + " | ".join(f"{ratios[k]:.2f}×" for k in names[1:]) + " |")
+        print(f"| {label} | 1.00 ({base}) | " + " | ".join(f"{ratios[k]:.2f}×" if k in ratios else "—"
+                                                            for k in names[1:]) + " |")
 
     # Each run in a fresh interpreter, in turn, three times; the median of each figure.
     impls = {"tinygrad_edu": "ours", **({"PyTorch": "torch"} if torch else {})}
@@ -400,7 +412,7 @@ def main(argv=None):
              for name, found in runs.items()}
     print("| chain of 100,000 ops (y + b, y * a) on (4,4), forward+backward | — | "
           + " | ".join(f"{chain[k]['seconds']:.2f} s (forward {chain[k]['forward']:.2f} s), +{chain[k]['mb']:.0f} MB"
-                       for k in names[1:]) + " |")
+                       if k in chain else "—" for k in names[1:]) + " |")
     peaks = {"numpy": [], "ours": []}
     for _ in range(3):
         for impl, found in peaks.items():

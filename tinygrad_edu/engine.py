@@ -17,6 +17,7 @@ import itertools
 import math
 import re
 from operator import attrgetter
+from types import MappingProxyType
 
 import numpy as np
 
@@ -143,7 +144,7 @@ class Tensor:
     @property
     def settings(self):
         """The keyword settings of the op call that made this tensor (an axis, a loss's target Y); {} for a leaf."""
-        return {} if self._ctx is None else self._ctx.settings
+        return Function.settings if self._ctx is None else self._ctx.settings
 
     @property
     def formula(self):
@@ -289,10 +290,12 @@ class Function:
     """
     # parents: the input tensors; needs_input_grad: one bool per input, does it want a gradient
     # (an op may skip the work for the others); tape_index: the call's place on the tape;
-    # settings: the call's keyword params (an axis, a loss's target), for pages that show them.
-    __slots__ = ("parents", "needs_input_grad", "tape_index", "settings", "saved_tensors", "__dict__")
+    # settings: the call's keyword params (an axis, a loss's target), for pages that show them
+    # and for a recorded step (a call without params keeps the shared empty one, and no dict).
+    __slots__ = ("parents", "needs_input_grad", "tape_index", "saved_tensors", "__dict__")
     formula = ""
     op_name = "function"
+    settings = MappingProxyType({})
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -336,7 +339,9 @@ class Function:
         out = Tensor.__new__(Tensor)
         out.data, out.grad, out.name, out._retain = data, None, None, _graph.retain_all
         if recording:
-            ctx.parents, ctx.needs_input_grad, ctx.settings = parents, needs_input_grad, params
+            ctx.parents, ctx.needs_input_grad = parents, needs_input_grad
+            if params:
+                ctx.settings = params
             ctx.tape_index = next(_tape)
             out.requires_grad, out._ctx = True, ctx
         else:
