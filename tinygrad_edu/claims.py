@@ -106,7 +106,8 @@ def verdict(row, chinese=False):
 
 QUICK_NOTE = ("Quick run (--quick): the epochs were cut, so no claim is judged and the numbers are not the "
               "course's; run `make demo` (or `tinygrad-edu demo`) for verdicts.")
-QUICK_NOTE_ZH = "快速运行（--quick）：训练轮数被削减，因此不判定任何结论，数字也不能与课程相比；要得到结论请运行 `make demo`（或 `tinygrad-edu demo`）。"
+QUICK_NOTE_ZH = ("快速运行（--quick）：训练轮数被削减，因此不判定任何结论，数字也不能与课程相比；"
+                 "要得到结论请运行 `make demo`（或 `tinygrad-edu demo`）。")
 
 
 def write_json(path, rows, seconds, seeds, quick=False):

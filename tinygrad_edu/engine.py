@@ -143,7 +143,7 @@ class Tensor:
 
     @property
     def settings(self):
-        """The keyword settings of the op call that made this tensor (an axis, a loss's target Y); {} for a leaf."""
+        """The keyword settings of the op call that made this tensor (an axis, a loss's target Y); empty for a leaf."""
         return Function.settings if self._ctx is None else self._ctx.settings
 
     @property
