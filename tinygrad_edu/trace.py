@@ -17,6 +17,9 @@ over is read through the same array object: changed in place it is seen, replace
 another array it is not. A value that `fn` computes from its inputs outside the ops (with
 numpy on `x.data`) is frozen at its first value: keep such work in ops, or outside `fn`.
 
+A record keeps the tensors of the call that made it (their shapes and dtypes check each
+gradient, and the listing names them), so it holds one step's arrays per signature.
+
 `traced.listing()` prints the record as the course writes a net by hand: the forward
 lines, then the backward lines.
 """
