@@ -34,6 +34,13 @@ def course_letters(recorded, parameters):
     return names
 
 
+def rule_of(t, name):
+    """The rule of the op that made t, with each tensor called `name(tensor)` (None keeps the
+    op's letter); inputs that get no gradient (X, a number) lose their backward rule."""
+    return named_formula(t.formula or "", name(t), [name(p) for p in t.parents],
+                         without=[i for i, p in enumerate(t.parents) if not p.requires_grad])
+
+
 def named_formula(formula, output, inputs, without=()):
     """The op's formula with its letters replaced by the names of the tensors on screen.
 

@@ -26,7 +26,7 @@ lines, then the backward lines.
 import numpy as np
 
 from .engine import Function, Tensor, _fit, _graph, _input_grads, _tape, is_grad_enabled
-from .formulas import course_letters, named_formula
+from .formulas import course_letters, rule_of
 
 
 class _Op:
@@ -98,8 +98,7 @@ class _Record:
     def _line(self, t, part):
         """Forward (part 0) or backward (part 1) of t's op in the names of its tensors; an input
         that gets no gradient has no backward rule."""
-        rule = named_formula(t.formula or t.op, self.names.get(id(t)), [self.names.get(id(p)) for p in t.parents],
-                             without=[i for i, p in enumerate(t.parents) if not p.requires_grad])
+        rule = rule_of(t, lambda tensor: self.names.get(id(tensor))) or t.op
         parts = rule.split(" · ", 1)
         return "  " + parts[part] if part < len(parts) else ""
 

@@ -14,7 +14,7 @@ import graphviz
 import numpy as np
 
 from ..engine import Tensor, backward_order, retain_grads
-from ..formulas import course_letters, named_formula
+from ..formulas import course_letters, rule_of
 
 _INSTALL_DOT = ("graphviz's `dot` program was not found on PATH; install it (Debian/Ubuntu: apt-get install "
                 "graphviz, macOS: brew install graphviz, conda: conda install graphviz). The DOT source is in "
@@ -195,9 +195,7 @@ def shown_name(t, root, names):
 def op_formula(t, root, names):
     """The rule of the op that made t, in the names of the tensors on screen; inputs that get
     no gradient (X, a number) lose their backward rule."""
-    return named_formula(t.formula or "", shown_name(t, root, names),
-                         [shown_name(p, root, names) for p in t.parents],
-                         without=[i for i, p in enumerate(t.parents) if not p.requires_grad])
+    return rule_of(t, lambda tensor: shown_name(tensor, root, names))
 
 
 def name_of(t, is_root, names):
