@@ -76,3 +76,21 @@ def _short(value):
 def epochs_to_stop(history):
     """Epochs trained when the course's stop rule fired, or inf when it never did."""
     return history.stopped_at["epoch"] if history.stopped_early else math.inf
+
+
+def epochs_by_seed(ax, labels, epochs_of_seed, course, max_epochs, title):
+    """One dot per seed for each setting (its epochs to the stop loss; a dot on the top
+    line never got there) beside the course's one run (a cross; None where the course
+    states no number): the picture of what the claims table says, that the course's run
+    is one draw among ours. `epochs_of_seed` is {seed: the epochs of each setting}."""
+    seeds = sorted(epochs_of_seed)
+    positions = np.arange(len(labels))
+    for k, seed in enumerate(seeds):
+        epochs = [min(e, max_epochs) for e in epochs_of_seed[seed]]
+        offset = (k - (len(seeds) - 1) / 2) * 0.08
+        ax.plot(positions + offset, epochs, "o", alpha=0.75, ms=5, label="ours, one dot per seed" if k == 0 else None)
+    ax.plot(positions, [math.nan if e is None else min(e, max_epochs) for e in course], "x", color="k", ms=8, mew=2, label="the course (one run)")
+    ax.axhline(max_epochs, color="r", lw=0.6, label=f"never reached in {max_epochs}")
+    ax.set(xticks=positions, title=title)
+    ax.set_xticklabels(labels, fontsize=8)
+    ax.legend(fontsize=8)

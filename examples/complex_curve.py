@@ -38,10 +38,11 @@ def course_split(seed):
     return (X[100:], Y[100:]), (X[:100], Y[:100]), test
 
 
-def train(model, optimizer, seed, max_epochs, progress, batch_size=10):
-    """The course's run on the complex curve: checked every 50 epochs, stopped at half-MSE 0.001."""
+def train(model, optimizer, seed, max_epochs, progress, batch_size=10, order_seed=None):
+    """The course's run on the complex curve: checked every 50 epochs, stopped at half-MSE 0.001.
+    `seed` draws the data; `order_seed` (default: `seed`) the batch order."""
     train_data, val, _ = course_split(seed)
-    loader = DataLoader(*train_data, batch_size=batch_size, seed=seed)
+    loader = DataLoader(*train_data, batch_size=batch_size, seed=seed if order_seed is None else order_seed)
     return fit(model, nn.HalfMSELoss(), optimizer, loader, epochs=max_epochs, val_data=val,
                check_every=50 * len(loader), early_stopping=EarlyStopping(eps=0.001), progress=progress)
 

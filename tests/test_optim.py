@@ -37,6 +37,35 @@ def test_sgd_nesterov_by_hand():
         optim.SGD([p], lr=0.1, nesterov=True)
 
 
+def test_course_nag_is_the_course_loop_with_its_look_ahead_kept():
+    """The course's Nag on f(θ) = Σ c·θ²/2 (gradient c·θ), written as its training loop runs it:
+    pre_update before the forward pass, the gradient at θ̂, update θ = θ̂ − v. CourseNAG holds
+    the weights the next gradient is taken at: the course's θ̂ of the next step."""
+    c, eta, alpha = np.array([1.0, 4.0]), 0.1, 0.9
+    theta, v = np.array([1.0, -2.0]), 0.0
+    p = param(theta, [0.0, 0.0])
+    opt = optim.CourseNAG([p], lr=eta)
+    for _ in range(5):
+        theta_hat = theta - alpha * v                    # pre_update
+        assert np.allclose(p.data, theta_hat, rtol=1e-13, atol=0)
+        g = c * theta_hat
+        v = alpha * v + eta * g                          # update
+        theta = theta_hat - v
+        p.grad = c * p.data
+        opt.step()
+    assert not np.allclose(theta, theta - alpha * v)     # the look-ahead is not zero: the check above meant something
+
+
+def test_course_nag_is_not_pytorchs_nesterov():
+    p, q = param([1.0], [1.0]), param([1.0], [1.0])
+    course, pytorch = optim.CourseNAG([p], lr=0.1), optim.SGD([q], lr=0.1, momentum=0.9, nesterov=True)
+    for _ in range(2):
+        course.step(), pytorch.step()
+        p.grad, q.grad = np.array([2.0]), np.array([2.0])
+    # course: v = 0.1 → θ = 1 − 0.1 − 0.09 = 0.81; v = 0.09 + 0.2 = 0.29 → θ = 0.81 − 0.29 − 0.261 = 0.259
+    assert np.allclose(p.data, [0.259]) and np.allclose(q.data, [0.349])
+
+
 def test_sgd_weight_decay_adds_to_the_gradient():
     p = param([2.0], [0.5])
     optim.SGD([p], lr=0.1, weight_decay=0.1).step()                  # g = 0.5 + 0.1·2 = 0.7

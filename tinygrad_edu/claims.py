@@ -6,6 +6,10 @@ names the measurement it reads and the check it makes on one seed's value; `judg
 runs the check on every seed and writes the median and range beside the course's figure.
 The course reports single runs with no seed, so a claim holds when its check passes on
 more than half of the seeds.
+
+A reason is never typed in from an earlier run: it is a template that this run's values
+fill ({values}: each seed's value of the claim's measurement; a name of `quotes`: each
+seed's value of another measurement), so it cannot state a number the run did not measure.
 """
 import json
 import math
@@ -25,10 +29,12 @@ class Claim:
     holds_for: tuple = ()             # values the check must pass, and values it must fail: the
     fails_for: tuple = ()             # claim's edges written out (tests run the check on both)
     fmt: str = "{:.3g}"               # how one number of the value is written
-    why: str = ""                     # when it does not hold: the measured reason, in one line
+    why: str = ""                     # when it does not hold: the reason, a template this run's values fill
     instead: tuple = ()               # when not measurable here: (what, key) of a measurement shown in its place
     zh: str = ""                      # the claim in Chinese, for the course's own readers
     why_zh: str = ""                  # the reason in Chinese
+    quotes: tuple = ()                # (name, key): the reason's {name} is each seed's value of measurement `key`
+    illustration: bool = False        # the course measures nothing here: shown, never judged or counted
 
 
 def median_and_range(values, fmt, never="never"):
@@ -48,21 +54,39 @@ def _number(x, fmt, never):
     return never if x == math.inf else fmt.format(x).replace("-", "−")
 
 
+def per_seed(by_seed, key, fmt, chinese=False):
+    """'seed 0: 6250 / 4150; seed 1: never / 3300': each seed's value of measurement `key`."""
+    never, seed, colon, between = ("未达到", "种子 ", "：", "；") if chinese else ("never", "seed ", ": ", "; ")
+    parts = []
+    for s in sorted(by_seed):
+        value = by_seed[s][key]
+        numbers = value if isinstance(value, tuple) else (value,)
+        parts.append(f"{seed}{s}{colon}" + " / ".join("—" if x is None else _number(x, fmt, never) for x in numbers))
+    return between.join(parts)
+
+
+def reason(claim, by_seed, chinese=False):
+    """The claim's reason, its template filled with this run's values."""
+    template = claim.why_zh if chinese else claim.why
+    fields = {name: per_seed(by_seed, key, claim.fmt, chinese) for name, key in (("values", claim.key),) + claim.quotes}
+    return template.format(**fields)
+
+
 def judge(claim, by_seed, experiment="", quick=False):
     """The verdict on `claim` from {seed: that seed's measurements}: a row of results.json.
 
     `holds` is True when the check passes on more than half of the measured seeds, False
-    when it does not, and None when no seed could measure it (the value is None), or when
-    the run was `quick`: its epochs were cut, so it measures but judges nothing and gives
-    no reason.
+    when it does not, and None when no seed could measure it (the value is None), when the
+    claim is an `illustration` (the course measures nothing there), or when the run was
+    `quick`: its epochs were cut, so it measures but judges nothing and gives no reason.
     """
     seeds = sorted(by_seed)
     values = [by_seed[seed][claim.key] for seed in seeds]
     measured = [value for value in values if value is not None]
     row = {"section": claim.section, "claim": claim.claim, "claim_zh": claim.zh, "course": claim.course,
            "seeds": seeds, "experiment": experiment, "values": [_jsonable(value) for value in values],
-           "quick": quick}
-    if quick:
+           "quick": quick, "illustration": claim.illustration}
+    if quick or claim.illustration:
         ours = median_and_range(measured, claim.fmt) if measured else "not measurable here"
         ours_zh = median_and_range(measured, claim.fmt, never="未达到") if measured else "此处无法测量"
         return row | {"ours": ours, "ours_zh": ours_zh, "holds": None, "held_on": 0, "measured": len(measured),
@@ -73,14 +97,14 @@ def judge(claim, by_seed, experiment="", quick=False):
             what, key = claim.instead
             instead = median_and_range([by_seed[seed][key] for seed in seeds], claim.fmt)
             ours, ours_zh = f"{ours}; {what}: {instead}", f"{ours_zh}；{what}：{instead}"
-        return row | {"ours": ours, "ours_zh": ours_zh, "holds": None, "held_on": 0, "measured": 0, "why": claim.why,
-                      "why_zh": claim.why_zh}
+        return row | {"ours": ours, "ours_zh": ours_zh, "holds": None, "held_on": 0, "measured": 0,
+                      "why": reason(claim, by_seed), "why_zh": reason(claim, by_seed, chinese=True)}
     held_on = sum(bool(claim.check(value)) for value in measured)
     holds = held_on > len(measured) / 2
     return row | {"ours": median_and_range(measured, claim.fmt),
                   "ours_zh": median_and_range(measured, claim.fmt, never="未达到"), "holds": holds,
-                  "held_on": held_on, "measured": len(measured), "why": "" if holds else claim.why,
-                  "why_zh": "" if holds else claim.why_zh}
+                  "held_on": held_on, "measured": len(measured), "why": "" if holds else reason(claim, by_seed),
+                  "why_zh": "" if holds else reason(claim, by_seed, chinese=True)}
 
 
 def _jsonable(value):
@@ -93,10 +117,12 @@ def _jsonable(value):
 
 
 def verdict(row, chinese=False):
-    """'holds (3 of 3 seeds)', 'does not hold (1 of 3 seeds)', 'cannot be measured here' or,
-    for a quick run, 'not judged (quick run)'."""
+    """'holds (3 of 3 seeds)', 'does not hold (1 of 3 seeds)', 'cannot be measured here',
+    'an illustration (the course measures nothing)' or, for a quick run, 'not judged (quick run)'."""
     if row.get("quick"):
         return "未判定（快速运行）" if chinese else "not judged (quick run)"
+    if row.get("illustration"):
+        return "示例（课程未测量）" if chinese else "an illustration (the course measures nothing)"
     if row["holds"] is None:
         return "此处无法测量" if chinese else "cannot be measured here"
     if chinese:

@@ -179,3 +179,29 @@ class Adagrad(Optimizer):
         denominator = np.sqrt(r)
         denominator += group["eps"]
         theta -= group["lr"] * g / denominator
+
+
+class CourseNAG(Optimizer):
+    """The course's NAG (15.2, `Nag` of its MiniFramework), not PyTorch's `nesterov=True`.
+
+    The course moves the weights to the look-ahead θ̂ = θ − α·v before the forward pass,
+    takes the gradient g there, then sets v = α·v + η·g and θ = θ̂ − v; the look-ahead
+    is never undone. The weights this optimizer holds are the ones the next gradient is
+    taken at, so one step is v = α·v + η·g, θ −= v + α·v: the course's update and its
+    next look-ahead together (about 1.9× Momentum's step once v settles). The course's
+    first look-ahead, with v = 0, moves nothing. One difference is left: the course
+    checks its stop loss between the update and the next look-ahead, we after both.
+    """
+
+    def __init__(self, params, lr, momentum=0.9):
+        super().__init__(params, dict(lr=lr, momentum=momentum))
+
+    def update(self, theta, g, state, group):
+        alpha = group["momentum"]
+        if not state:
+            state["velocity"] = np.zeros_like(theta)
+        v = state["velocity"]
+        v *= alpha
+        v += group["lr"] * g
+        theta -= v                 # the course's update: θ = θ̂ − v
+        theta -= alpha * v         # and its next look-ahead: θ̂ = θ − α·v
