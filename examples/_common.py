@@ -62,8 +62,11 @@ def plot_regression(path, X_train, Y_train, model, history, label, points=100, t
 
 
 def report(measurements):
-    """Print one seed's measurements and return them: the CLAIMS of the example read them."""
+    """Print one seed's measurements and return them: the CLAIMS of the example read them.
+    Curves kept for the figures (lists and dicts) are returned, not printed."""
     for key, value in measurements.items():
+        if isinstance(value, (list, dict)):
+            continue
         shown = " / ".join(map(_short, value)) if isinstance(value, tuple) else _short(value)
         print(f"  {key}: {shown}")
     return measurements

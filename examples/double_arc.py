@@ -1,5 +1,6 @@
 """Course 10.5: separate two sine arcs with a 2-2-1 network (logistic output + binary cross-entropy).
 
+The recipe is the course's `Level3_DoubleArcClassifier.py` (ch10, `NeuralNet_2_1`):
 η 0.1, batch 5, validation (40 samples) checked every 5 epochs, stopping once the
 BCE is ≤ 0.08. X is scaled to [0, 1] with a min-max scaler fitted on the training set.
 The output layer gives the logit Z2; the loss fuses the logistic, so dZ2 = A2 − Y.
@@ -26,6 +27,14 @@ CLAIMS = [
           "260", "epochs", lambda epochs: 130 <= epochs <= 520,
           holds_for=(130, 260, 520), fails_for=(120, 530, math.inf), fmt="{:.0f}",
           zh="双弧形：2-2-1 网络（η 0.1，bs 5）在第 260 轮左右（130–520）使验证集交叉熵降到 0.08"),
+    Claim("10.5", "the loss sits on a plateau, then drops suddenly: from 3/4 of the plateau's level to the stop loss "
+                  "within 100 epochs, less time than it sat on the plateau", "breakthrough near epoch 200, "
+          "converged about 50 epochs later", "plateau / drop epochs",
+          lambda e: e[1] <= 100 and e[0] >= e[1],
+          holds_for=((200, 50), (100, 100)), fails_for=((300, 110), (40, 50), (math.inf, math.inf)), fmt="{:.0f}",
+          why="epochs on the plateau / in the drop, seed by seed: {values}.",
+          zh="损失先停在平台上，然后突然下降：从平台水平的 3/4 降到停止损失用时不超过 100 轮，且短于在平台上停留的时间",
+          why_zh="各种子在平台上 / 下降中的轮数：{values}。"),
     Claim("10.5", "then the test accuracy is 1.00 (at most 1 of 100 wrong)", "1.00", "test accuracy",
           lambda accuracy: accuracy >= 0.99,
           holds_for=(0.99, 1.0), fails_for=(0.98,), fmt="{:.2f}",
@@ -38,6 +47,17 @@ CLAIMS = [
 ]
 FIGURES = {"double_arc.png": "10.5 · the probability the 2-2-1 net gives the upper arc, the decision boundary "
                              "(black) and the test points: one bent line separates the arcs."}
+
+
+def plateau_and_drop(history):
+    """(epochs before the drop, epochs of the drop): the drop starts at the last check whose
+    validation loss is above 3/4 of the plateau (the median loss of the run's checks) and ends
+    at the stop. (inf, inf) when the run never stopped."""
+    if not history.stopped_early:
+        return math.inf, math.inf
+    losses, epochs = np.array(history["val_loss"]), np.array(history["epoch"])
+    start = epochs[np.flatnonzero(losses > 0.75 * np.median(losses))[-1]]
+    return float(start), float(epochs[-1] - start)
 
 
 def logit_accuracy(Y, Z):
@@ -85,7 +105,8 @@ def run(quick=False, out="out", seed=0, progress=True):
     ax.title.set_fontsize(10)
     figure.savefig(figure_path(out, "double_arc.png"), dpi=100)
     plt.close(figure)
-    return report({"epochs": epochs_to_stop(history), "test accuracy": test_accuracy,
+    return report({"epochs": epochs_to_stop(history), "plateau / drop epochs": plateau_and_drop(history),
+                   "test accuracy": test_accuracy,
                    "train accuracy after 600": separated})
 
 

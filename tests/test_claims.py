@@ -152,7 +152,11 @@ def test_the_demo_runs_short_experiments_on_five_seeds_and_how_it_works_after_si
     assert seeds["xor_engine"] == ([0, 1, 2] if quick else [0, 1, 2, 3, 4])
     assert all(chain.index(("how_it_works", seed)) == chain.index(("sine_curve", seed)) + 1
                for chain in jobs for name, seed in chain if name == "how_it_works")
-    assert [name for name, _ in runs[:3]] == ["manual_tuning"] * 3          # the longest start first
+    longest = max(demo.TYPICAL_SECONDS, key=demo.TYPICAL_SECONDS.get)
+    assert [name for name, _ in runs[:3]] == [longest] * 3                  # the longest start first
+    assert seeds["three_class"] == ([0, 1, 2] if quick else [0, 1, 2, 3, 4])  # 11.1 lands well or badly: 5 seeds
+    only = demo.chains(3, quick, ["how_it_works", "xor_engine"])            # what it reads from comes along
+    assert {name for chain in only for name, _ in chain} == {"sine_curve", "how_it_works", "xor_engine"}
     assert {name for *_, name in demo.COURSE_MAP} == set(seeds)
 
 
@@ -200,3 +204,56 @@ def test_a_quick_run_measures_but_judges_nothing_and_gives_no_reason():
     assert claims.failing_with_reason([row]) == []
     table = claims.markdown_table([row])
     assert "not judged (quick run)" in table and "Why these" not in table
+
+
+# A standalone number: not part of a name such as 1-2-1, W1 or 784-64-16-10.
+NUMBER = re.compile(r"(?<![\w.\-–])\d+(?:\.\d+)?(?:e[−-]?\d+)?(?![\w\-–])")
+
+
+@pytest.mark.parametrize("name, claim", EVERY_CLAIM, ids=[f"{name}-{claim.section}-{claim.key}"
+                                                          for name, claim in EVERY_CLAIM])
+def test_a_reason_states_no_number_but_the_runs_values_and_the_claims_own(name, claim):
+    """What a reason says besides its filled fields may repeat the claim's own numbers (its
+    settings and thresholds, the course's figure, the measurement's name), never a number
+    measured once in some earlier run."""
+    own = set(NUMBER.findall(f"{claim.claim} {claim.course} {claim.key}"))
+    for template in (claim.why, claim.why_zh):
+        bare = re.sub(r"\{[^}]*\}", "", template)
+        stated = set(NUMBER.findall(bare)) - own
+        assert not stated, (claim.claim, template, stated)
+
+
+def test_a_reason_is_filled_with_each_seeds_values_of_this_run():
+    sweep = Claim("9.7", "epochs fall", "8200 / 3500", "sweep", lambda e: e[0] >= e[1], fmt="{:.0f}",
+                  why="epochs by seed: {values}; the other knob: {other}.", why_zh="各种子：{values}；另一个：{other}。",
+                  quotes=(("other", "knob"),))
+    results = {0: {"sweep": (4000.0, 5000.0), "knob": 0.25}, 2: {"sweep": (math.inf, 3000.0), "knob": 0.5}}
+    row = claims.judge(sweep, results)
+    assert row["holds"] is False
+    assert row["why"] == "epochs by seed: seed 0: 4000 / 5000; seed 2: never / 3000; the other knob: seed 0: 0; seed 2: 0."
+    assert row["why_zh"] == "各种子：种子 0：4000 / 5000；种子 2：未达到 / 3000；另一个：种子 0：0；种子 2：0。"
+    held = claims.judge(sweep, {0: {"sweep": (5000.0, 4000.0), "knob": 1.0}})
+    assert held["holds"] is True and held["why"] == ""
+
+
+def test_an_illustration_is_shown_never_judged_nor_counted():
+    shown = Claim("9.7.3", "random beats grid", "cited, not measured", "best", lambda b: b[1] < b[0],
+                  illustration=True)
+    row = claims.judge(shown, by_seed("best", (0.002, 0.001), (0.002, 0.003)))
+    assert row["holds"] is None and row["ours"] == "0.002 / 0.002 (0.001–0.003)" and row["illustration"] is True
+    assert claims.verdict(row) == "an illustration (the course measures nothing)"
+    judged = claims.judge(AT_LEAST, by_seed("r2", 0.98, 0.99))
+    failing = claims.judge(AT_LEAST, by_seed("r2", 0.5))
+    assert claims.tally([row, judged, failing]) == ("1 of 2 judged claims hold; 1 are not judged (data not here, "
+                                                    "or an illustration)")
+    assert claims.tally([row, judged, failing], chinese=True).startswith("2 条判定的结论中 1 条成立")
+
+
+def test_a_claim_on_the_courses_data_is_not_judged_on_a_substitute():
+    from tinygrad_edu.examples import learning_rate
+    batch = next(claim for claim in learning_rate.CLAIMS if claim.section == "12.3.4")
+    fashion = {seed: {batch.key: None, "best η at batch 16 / 32": (0.3, 0.1)} for seed in (0, 1)}
+    row = claims.judge(batch, fashion)
+    assert row["holds"] is None and row["ours"] == "not measurable here; Fashion-MNIST: 0.3 / 0.1"
+    digits = {0: {batch.key: (0.1, 0.5), "best η at batch 16 / 32": (0.1, 0.5)}}
+    assert claims.judge(batch, digits)["holds"] is True                    # with the course's data it is judged

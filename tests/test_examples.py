@@ -2,6 +2,7 @@
 import contextlib
 import io
 import json
+import os
 import re
 import subprocess
 import sys
@@ -30,7 +31,9 @@ def test_the_demo_says_what_it_is_doing(quick_demo):
     out, _ = quick_demo
     lines = (out / "printed.txt").read_text(encoding="utf-8").splitlines()
     runs = sum(len(demo.seeds_of(name, 2, quick=True)) for *_, name in demo.COURSE_MAP)
-    assert lines[0] == f"tinygrad-edu demo: 14 experiments, {runs} runs on 2 processes: 2 seeds (quick)"
+    cores = os.cpu_count()                                  # --jobs defaults to the machine's cores
+    assert lines[0] == (f"tinygrad-edu demo: {len(demo.COURSE_MAP)} experiments, {runs} runs, {cores} at a time on "
+                        "this machine: 2 seeds (quick)")
     started = [re.fullmatch(r"▶ (\w+), seed (\d): started at \d+ s", line) for line in lines if line.startswith("▶")]
     ended = [re.fullmatch(r"✓ (\w+), seed (\d): done in \d+ s · (\d+) of (\d+) · elapsed \d+ s( · about \d+ s left)?",
                           line) for line in lines if line.startswith("✓")]
@@ -44,6 +47,36 @@ def test_the_demo_says_what_it_is_doing(quick_demo):
         assert sine_done < how_starts
     assert re.fullmatch(r"Quick run: \d+ claims measured, none judged \(run `make demo` for verdicts\)\. Wrote .*",
                         lines[-1])
+
+
+def test_the_demo_sends_its_runs_to_a_dask_cluster_and_measures_the_same(quick_demo, tmp_path):
+    """Two worker processes of a local Dask cluster run the quick demo's runs of a few experiments
+    (hyperparameter_search among them: it searches with n_jobs, which a Dask worker may not start),
+    and measure what the local quick run measured, value for value."""
+    import distributed
+
+    _, local = quick_demo
+    only = ["how_it_works", "xor_engine", "hyperparameter_search", "initialization"]
+    printed = io.StringIO()
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                  dashboard_address=None) as cluster, contextlib.redirect_stdout(printed):
+        assert cli(["demo", "--quick", "--seeds", "2", "--out", str(tmp_path), "--scheduler",
+                    cluster.scheduler_address, "--only", *only]) == 0
+        address = cluster.scheduler_address
+    first = printed.getvalue().splitlines()[0]
+    assert first.startswith("tinygrad-edu demo: 5 experiments, ") and f"2 at a time on the Dask cluster at {address}" in first
+    rows = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))["claims"]
+    assert {row["experiment"] for row in rows} == set(only) | {"sine_curve"}       # how_it_works reads sine_curve's
+    measured_here = {(row["experiment"], row["claim"]): row["values"] for row in local["claims"]}
+    for row in rows:
+        assert row["values"] == measured_here[row["experiment"], row["claim"]], row["claim"]
+    assert (tmp_path / "xor_hidden_units.png").stat().st_size > 1000             # drawn again with both seeds
+
+
+def test_the_demo_refuses_an_experiment_it_does_not_have(tmp_path):
+    with pytest.raises(ValueError, match="no experiment named xor; the experiments are sine_curve, "):
+        demo.demo(tmp_path, quick=True, only=["xor"])
+    assert not list(tmp_path.iterdir())                                          # nothing written
 
 
 def test_xor_engine_solves_xor_like_the_course():

@@ -1,5 +1,7 @@
 """Hyperparameter search: coverage, distributions, reproducibility across executors, failures."""
 import math
+import multiprocessing
+import warnings
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 import numpy as np
@@ -112,6 +114,28 @@ def test_a_dask_cluster_gives_the_same_results():
         on_cluster = tuning.random_search(quadratic, space, n_trials=8, seed=2, executor=client.get_executor(),
                                           progress=False)
     assert [(t.params, t.score) for t in on_cluster.trials] == [(t.params, t.score) for t in serial.trials]
+
+
+def _search_in_a_daemon(results):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        found = tuning.random_search(quadratic, {"x": tuning.uniform(-1, 3)}, n_trials=4, seed=2, n_jobs=2,
+                                     progress=False)
+    results.put(([(t.params, t.score) for t in found.trials], [str(w.message) for w in caught]))
+
+
+def test_n_jobs_in_a_daemonic_process_runs_the_trials_there_and_says_so():
+    """A Dask worker is a daemonic process, which may not start processes: the search runs its
+    trials one by one there and warns, instead of failing on multiprocessing's assertion."""
+    context = multiprocessing.get_context("spawn")
+    results = context.Queue()
+    worker = context.Process(target=_search_in_a_daemon, args=(results,), daemon=True)
+    worker.start()
+    trials, warned = results.get(timeout=120)
+    worker.join()
+    serial = tuning.random_search(quadratic, {"x": tuning.uniform(-1, 3)}, n_trials=4, seed=2, progress=False)
+    assert trials == [(t.params, t.score) for t in serial.trials]
+    assert len(warned) == 1 and "n_jobs=2 is not used here: this is a daemonic process" in warned[0]
 
 
 def test_failed_trials_are_recorded_and_the_search_goes_on():

@@ -9,8 +9,16 @@ def demo(args):
     from .demo import demo as run_demo
 
     _, failed = run_demo(args.out, seeds=args.seeds, workers=args.jobs, quick=args.quick,
-                         say=lambda line: print(line, flush=True))
+                         say=lambda line: print(line, flush=True), scheduler=args.scheduler, only=args.only)
     return 1 if failed else 0
+
+
+def readme(args):
+    from .readme_results import write
+
+    for path in write(args.results, args.root):
+        print(f"wrote {path}")
+    return 0
 
 
 def _positive(text):
@@ -40,14 +48,20 @@ def main(argv=None):
 
     parser = argparse.ArgumentParser(prog="tinygrad-edu", description=__doc__)
     parser.add_argument("--version", action="version", version=f"tinygrad-edu {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="{demo,graph,explore}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="{demo,graph,explore,readme}")
     run_demo = commands.add_parser("demo", help="measure the course's claims on several seeds; write out/index.html, "
                                                 "out/RESULTS.md, out/results.json and the figures")
     run_demo.add_argument("--seeds", type=_positive, default=3,
                           help="seeds per experiment (default: 3; experiments with short runs use at least 5)")
     run_demo.add_argument("--quick", action="store_true", help="small budgets: a check that everything runs")
     run_demo.add_argument("--out", default="out", help="folder for the results and figures (default: out/)")
-    run_demo.add_argument("--jobs", type=_positive, default=2, help="experiments run in parallel (default: 2)")
+    run_demo.add_argument("--jobs", type=_positive, default=None,
+                          help="runs in parallel on this machine (default: one per core)")
+    run_demo.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                          help="send the runs (experiment × seed) to the workers of this Dask scheduler, e.g. "
+                               "tcp://10.0.0.5:8786 (the `dask` extra; --out must be a folder they can write)")
+    run_demo.add_argument("--only", nargs="+", metavar="EXPERIMENT", default=None,
+                          help="run only these experiments (the module names of examples/, e.g. xor_engine)")
     run_demo.set_defaults(run=demo)
     draw = commands.add_parser("graph", help="draw the computation graph of one of the course's networks")
     draw.add_argument("name", choices=["xor", "mnist"],
@@ -63,6 +77,12 @@ def main(argv=None):
                       help="xor: the 2-2-1 net of 10.3; sine: the 1-2-1 net of 9.5; mnist: the 784-64-16-10 net of 12.1")
     page.add_argument("--out", default=None, help="the .html file to write (default: out/NAME_explorer.html)")
     page.set_defaults(run=explore)
+    tables = commands.add_parser("readme", help="write a full run's claims table into README.md and README.zh-CN.md "
+                                                "and keep its results.json as docs/results.json")
+    tables.add_argument("results", nargs="?", default="out/results.json",
+                        help="the results.json of a full `make demo` (default: out/results.json)")
+    tables.add_argument("--root", default=".", help="the checkout holding the READMEs (default: .)")
+    tables.set_defaults(run=readme)
     args = parser.parse_args(argv)
     return args.run(args)
 

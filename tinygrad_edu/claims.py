@@ -11,6 +11,7 @@ A reason is never typed in from an earlier run: it is a template that this run's
 fill ({values}: each seed's value of the claim's measurement; a name of `quotes`: each
 seed's value of another measurement), so it cannot state a number the run did not measure.
 """
+import datetime
 import json
 import math
 from dataclasses import dataclass
@@ -29,10 +30,10 @@ class Claim:
     holds_for: tuple = ()             # values the check must pass, and values it must fail: the
     fails_for: tuple = ()             # claim's edges written out (tests run the check on both)
     fmt: str = "{:.3g}"               # how one number of the value is written
-    why: str = ""                     # when it does not hold: the reason, a template this run's values fill
+    why: str = "seed by seed: {values}."  # when it does not hold: the reason, a template this run's values fill
     instead: tuple = ()               # when not measurable here: (what, key) of a measurement shown in its place
     zh: str = ""                      # the claim in Chinese, for the course's own readers
-    why_zh: str = ""                  # the reason in Chinese
+    why_zh: str = "各种子：{values}。"      # the reason in Chinese
     quotes: tuple = ()                # (name, key): the reason's {name} is each seed's value of measurement `key`
     illustration: bool = False        # the course measures nothing here: shown, never judged or counted
 
@@ -136,8 +137,20 @@ QUICK_NOTE_ZH = ("快速运行（--quick）：训练轮数被削减，因此不�
                  "要得到结论请运行 `make demo`（或 `tinygrad-edu demo`）。")
 
 
-def write_json(path, rows, seconds, seeds, quick=False):
-    document = {"claims": rows, "seconds": round(seconds), "seeds": seeds, "quick": quick}
+def tally(rows, chinese=False):
+    """'21 of 30 judged claims hold; 3 are not judged (data not here, or an illustration)'."""
+    judged = [row for row in rows if row["holds"] is not None]
+    held = sum(row["holds"] for row in judged)
+    unjudged = len(rows) - len(judged)
+    if chinese:
+        return f"{len(judged)} 条判定的结论中 {held} 条成立；{unjudged} 条未判定（数据不在此处，或只是示例）"
+    return f"{held} of {len(judged)} judged claims hold; {unjudged} are not judged (data not here, or an illustration)"
+
+
+def write_json(path, rows, seconds, seeds, quick=False, command="", jobs=None):
+    """The run as data: its claims, and which run it was (date, command, seeds, processes, seconds)."""
+    document = {"claims": rows, "seconds": round(seconds), "seeds": seeds, "quick": quick,
+                "date": datetime.date.today().isoformat(), "command": command, "jobs": jobs}
     with open(path, "w", encoding="utf-8") as file:
         json.dump(document, file, ensure_ascii=False, indent=1, allow_nan=False)
         file.write("\n")

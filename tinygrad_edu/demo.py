@@ -2,7 +2,9 @@
 
 Each experiment is a module of examples/ with `run(quick, out, seed, progress)`, which
 draws its figures into `out` and returns that seed's measurements, its CLAIMS and its
-FIGURES (file → caption). Seed 0 draws into out/, seed s into out/seeds/s/.
+FIGURES (file → caption). Seed 0 draws into out/, seed s into out/seeds/s/. An experiment
+whose figure compares ours with the course also has `draw_seeds(out, {seed: measurements})`:
+once every seed has run, the demo draws that figure again in out/ with all of them.
 """
 import contextlib
 import datetime
@@ -28,11 +30,13 @@ COURSE_MAP = [
     ("10.1–10.4", "XOR on a 2-2-1 net, and its hidden units", "为什么必须用双层神经网络 · 非线性二分类实现",
      "xor_engine"),
     ("10.5–10.6", "the double arc", "非线性二分类实现（双弧形）", "double_arc"),
-    ("11.1–11.2", "three classes, 2-3-3, and the hidden size", "非线性多分类", "three_class"),
+    ("11.1", "three classes on a 2-3-3 net", "非线性多分类", "three_class"),
+    ("11.2", "the hidden size of the three-class net", "非线性多分类", "hidden_units"),
     ("11.3", "class imbalance", "如何解决样本不平衡问题", "imbalance"),
     ("12.1", "784-64-16-10 on MNIST", "三层神经网络的实现", "mnist"),
     ("12.2", "gradient check", "梯度检查", "gradient_check"),
     ("12.3", "learning rate and batch size", "学习率与批大小", "learning_rate"),
+    ("15.1", "zero initialization", "权重矩阵初始化", "initialization"),
     ("15.2–15.3", "optimizers", "梯度下降优化算法 · 自适应学习率算法", "optimizers"),
     ("—", "computation graphs, backprop step by step", "计算图与反向传播", "graphs"),
 ]
@@ -43,18 +47,20 @@ NOTEBOOKS = {"sine_curve": "ch09_nonlinear_regression", "complex_curve": "ch09_n
              "how_it_works": "ch09_nonlinear_regression", "manual_tuning": "ch09_nonlinear_regression",
              "hyperparameter_search": "ch09_nonlinear_regression", "xor_engine": "ch10_binary_classification",
              "double_arc": "ch10_binary_classification", "three_class": "ch11_multiclass",
+             "hidden_units": "ch11_multiclass",
              "imbalance": "ch11_multiclass", "mnist": "ch12_mnist", "gradient_check": "ch12_mnist",
              "learning_rate": "ch12_mnist", "graphs": "graphs_and_backprop"}
 # Experiments that must run one after the other within a seed: how_it_works reads the
 # weights sine_curve saves.
 AFTER = {"how_it_works": "sine_curve"}
-# Seconds each experiment takes for one seed in a full run on 2 cores (2026-12-01): the
-# order in which they start (longest first) and the weights of "about T left".
-TYPICAL_SECONDS = {"manual_tuning": 335, "three_class": 327, "learning_rate": 200, "optimizers": 200,
-                   "mnist": 30, "complex_curve": 30, "sine_curve": 27, "hyperparameter_search": 25,
-                   "gradient_check": 12, "xor_engine": 10, "double_arc": 5, "graphs": 1, "imbalance": 1,
-                   "how_it_works": 1}
-CHEAP = {"sine_curve", "how_it_works", "xor_engine", "double_arc", "imbalance"}      # full runs: ≥ 5 seeds
+# Seconds each experiment takes for one seed in a full run on 2 cores: the order in which
+# they start (longest first) and the weights of "about T left".
+TYPICAL_SECONDS = {"optimizers": 900, "hidden_units": 700, "manual_tuning": 600, "learning_rate": 450,
+                   "hyperparameter_search": 120, "three_class": 70, "mnist": 60, "complex_curve": 60,
+                   "sine_curve": 50, "imbalance": 30, "gradient_check": 20, "xor_engine": 20, "double_arc": 10,
+                   "initialization": 5, "graphs": 1, "how_it_works": 1}
+# Full runs use ≥ 5 seeds where a run is short, or where one outcome splits (11.1 lands well or badly).
+CHEAP = {"sine_curve", "how_it_works", "xor_engine", "double_arc", "imbalance", "three_class", "initialization"}
 ONCE = {"graphs"}                                                                    # drawings: seed 0 only
 
 
@@ -83,14 +89,16 @@ def _run(name, quick, out, seed):
     return time.perf_counter() - start, measured, printed.getvalue()
 
 
-def chains(seeds, quick):
+def chains(seeds, quick, names=None):
     """The jobs, as chains that run in order: for each seed, an experiment after the one it
-    reads from. Longest first, so the long ones do not start last."""
+    reads from. Longest first, so the long ones do not start last. `names`: only these
+    experiments (and what they read from), default all."""
+    names = {name for *_, name in COURSE_MAP} if names is None else set(names) | {AFTER[n] for n in names if n in AFTER}
     jobs = []
-    for name in sorted((name for *_, name in COURSE_MAP), key=lambda name: -TYPICAL_SECONDS[name]):
+    for name in sorted(names, key=lambda name: -TYPICAL_SECONDS[name]):
         if name in AFTER:
             continue
-        followers = [follower for follower, before in AFTER.items() if before == name]
+        followers = [follower for follower, before in AFTER.items() if before == name and follower in names]
         for seed in seeds_of(name, seeds, quick):
             jobs.append([(name, seed)] + [(follower, seed) for follower in followers])
     return jobs
@@ -139,6 +147,14 @@ def schedule(pool, workers, jobs, quick, out, say):
             for line in printed.splitlines():
                 say(line)
     return results, seconds, failed
+
+
+def draw_all_seeds(out, results):
+    """Draw again, in out/, each figure that compares ours with the course, with every seed's run."""
+    for name, by_seed in results.items():
+        draw = getattr(experiment(name), "draw_seeds", None)
+        if draw is not None:
+            draw(out, by_seed)
 
 
 def judge_all(results, quick=False):
@@ -207,28 +223,56 @@ def one_blas_thread():
                 os.environ[name] = value
 
 
-def demo(out="out", seeds=3, workers=2, quick=False, say=print):
+@contextlib.contextmanager
+def runners(workers, scheduler):
+    """(an executor, how many runs it takes at once): this machine's processes, or the workers
+    of the Dask cluster at `scheduler` (its address), one run per worker thread."""
+    if scheduler is None:
+        with one_blas_thread(), ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            yield pool, workers
+        return
+    from dask.distributed import Client
+
+    with Client(scheduler) as client:
+        threads = sum(client.nthreads().values())
+        if not threads:
+            raise RuntimeError(f"demo: the Dask scheduler at {scheduler} has no workers")
+        yield client.get_executor(), threads
+
+
+def demo(out="out", seeds=3, workers=None, quick=False, say=print, scheduler=None, only=None):
+    """Run every experiment (or those named in `only`) on `seeds` seeds, on `workers` processes
+    here (default: one per core) or on the Dask cluster whose scheduler is at `scheduler` (the
+    folder `out` must then be one the workers can write to, as on a local cluster)."""
+    unknown = sorted(set(only or ()) - {name for *_, name in COURSE_MAP})
+    if unknown:
+        raise ValueError(f"demo: no experiment named {', '.join(unknown)}; the experiments are "
+                         f"{', '.join(name for *_, name in COURSE_MAP)}")
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    jobs = chains(seeds, quick)
-    say(f"tinygrad-edu demo: {len(COURSE_MAP)} experiments, {sum(map(len, jobs))} runs on {workers} processes: "
-        f"{seeds} seeds" + (" (quick)" if quick else f", {max(seeds, 5)} where a run is short"))
+    jobs = chains(seeds, quick, only)
+    workers = workers or os.cpu_count() or 1
     start = time.perf_counter()
-    with one_blas_thread(), ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        results, experiment_seconds, failed = schedule(pool, workers, jobs, quick, out, say)
+    with runners(workers, scheduler) as (pool, at_once):
+        where = f"the Dask cluster at {scheduler}" if scheduler else "this machine"
+        say(f"tinygrad-edu demo: {len({name for chain in jobs for name, _ in chain})} experiments, "
+            f"{sum(map(len, jobs))} runs, {at_once} at a time on "
+            f"{where}: {seeds} seeds" + (" (quick)" if quick else f", {max(seeds, 5)} where a run is short"))
+        results, experiment_seconds, failed = schedule(pool, at_once, jobs, quick, out, say)
+    draw_all_seeds(out, results)
     seconds = time.perf_counter() - start
     rows = judge_all(results, quick)
-    command = f"tinygrad-edu demo{' --quick' if quick else ''} --seeds {seeds}"
-    claims.write_json(out / "results.json", rows, seconds, seeds, quick)
+    command = (f"tinygrad-edu demo{' --quick' if quick else ''} --seeds {seeds}"
+               + (f" --only {' '.join(only)}" if only else ""))
+    claims.write_json(out / "results.json", rows, seconds, seeds, quick, command=command, jobs=at_once)
     write_markdown(out / "RESULTS.md", rows, command, seconds, experiment_seconds, quick)
     write_chinese_markdown(out / "RESULTS.zh-CN.md", rows, command, seconds, quick)
     other_seeds = sorted({seed for by_seed in results.values() for seed in by_seed} - {0})
     notebooks = {name: NOTEBOOK_DIR / f"{notebook}.ipynb" for name, notebook in NOTEBOOKS.items()}
     results_page.write(out / "index.html", rows, figures(out, results), COURSE_MAP, seconds, command, other_seeds,
                        quick, notebooks)
-    held = sum(row["holds"] is True for row in rows)
     verdicts = (f"Quick run: {len(rows)} claims measured, none judged (run `make demo` for verdicts)." if quick
-                else f"{held} of {len(rows)} claims hold.")
+                else claims.tally(rows) + ".")
     say(f"{verdicts} Wrote {out / 'index.html'} (open it in a browser), RESULTS.md, "
         f"results.json, the figures and the backprop pages in {out}/ ({seconds:.0f} s)")
     for name, seed, why in failed:

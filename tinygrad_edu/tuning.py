@@ -11,10 +11,12 @@ import csv
 import inspect
 import itertools
 import math
+import multiprocessing
 import numbers
 import pickle
 import time
 import traceback
+import warnings
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 
@@ -297,6 +299,11 @@ def _run(caller, objective, candidates, space, seed, executor, n_jobs, progress)
     trials, interrupted = [], False
     bar = tqdm(total=len(jobs), unit="trial", disable=not progress, leave=False)
     own_pool = executor is None and n_jobs not in (None, 1)
+    if own_pool and multiprocessing.current_process().daemon:
+        warnings.warn(f"{caller}: n_jobs={n_jobs} is not used here: this is a daemonic process (a Dask worker, for "
+                      "one), which may not start processes of its own, so the trials run one by one in it",
+                      RuntimeWarning, stacklevel=3)
+        own_pool = False
     if executor is not None or own_pool:
         _check_importable(objective, caller)
     if own_pool:
