@@ -91,9 +91,16 @@ def epochs_by_seed(ax, labels, epochs_of_seed, course, max_epochs, title):
     for k, seed in enumerate(seeds):
         epochs = [min(e, max_epochs) for e in epochs_of_seed[seed]]
         offset = (k - (len(seeds) - 1) / 2) * 0.08
-        ax.plot(positions + offset, epochs, "o", alpha=0.75, ms=5, label="ours, one dot per seed" if k == 0 else None)
+        ax.plot(positions + offset, epochs, "o", alpha=0.75, ms=5, zorder=3,
+                label="ours, one dot per seed" if k == 0 else None)
     ax.plot(positions, [math.nan if e is None else min(e, max_epochs) for e in course], "x", color="k", ms=8, mew=2, label="the course (one run)")
     ax.axhline(max_epochs, color="r", lw=0.6, label=f"never reached in {max_epochs}")
     ax.set(xticks=positions, title=title)
     ax.set_xticklabels(labels, fontsize=8)
     ax.legend(fontsize=8)
+
+
+def seeds_named(by_seed):
+    """'seed 0' or 'seeds 0, 1, 2': which seeds a figure draws."""
+    seeds = sorted(by_seed)
+    return f"seed{'s' if len(seeds) > 1 else ''} {', '.join(map(str, seeds))}"

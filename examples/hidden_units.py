@@ -48,7 +48,7 @@ CLAIMS = [
           zh="验证损失随宽度增大而下降：从 2 到 64 个神经元，五次加倍中至多一次使其上升，且 64 个低于 4 个",
           why_zh="2 / 4 / 8 / 16 / 32 / 64 个神经元最后十次验证损失的平均值：{values}。"),
 ]
-FIGURES = {"hidden_units.png": "11.2 · the mean of the last 10 validation losses (left) and the test accuracy "
+FIGURES = {"hidden_units.png": "11.2 · the mean of the last ten validation losses (left) and the test accuracy "
                                "(right) for each hidden size, one line per seed beside the course's one run."}
 
 def draw_seeds(out, by_seed):

@@ -18,10 +18,10 @@ from tinygrad_edu.claims import Claim
 
 try:
     from . import complex_curve
-    from ._common import epochs_by_seed, epochs_to_stop, example_main, figure_path, pyplot, report
+    from ._common import epochs_by_seed, epochs_to_stop, example_main, figure_path, pyplot, report, seeds_named
 except ImportError:  # run as a script
     import complex_curve
-    from _common import epochs_by_seed, epochs_to_stop, example_main, figure_path, pyplot, report
+    from _common import epochs_by_seed, epochs_to_stop, example_main, figure_path, pyplot, report, seeds_named
 
 # knob: (its values, the other two fixed, the course's epochs to 0.001; inf = not reached in 10000)
 SWEEPS = {
@@ -99,8 +99,7 @@ def draw_seeds(out, by_seed):
                        course, max_epochs, f"{knob} ({others})")
         ax.set_xlabel(knob)
     axes[0].set_ylabel("epochs to validation half-MSE 0.001")
-    figure.suptitle(f"9.7 manual tuning on the complex curve, one knob at a time, seeds "
-                    f"{', '.join(map(str, sorted(by_seed)))}")
+    figure.suptitle(f"9.7 manual tuning on the complex curve, one knob at a time, {seeds_named(by_seed)}")
     figure.tight_layout()
     figure.savefig(figure_path(out, "manual_tuning.png"), dpi=100)
     plt.close(figure)

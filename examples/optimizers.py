@@ -25,10 +25,10 @@ from tinygrad_edu.train import EarlyStopping, fit
 
 try:
     from . import complex_curve
-    from ._common import epochs_by_seed, epochs_to_stop, example_main, figure_path, pyplot, report
+    from ._common import epochs_by_seed, epochs_to_stop, example_main, figure_path, pyplot, report, seeds_named
 except ImportError:  # run as a script
     import complex_curve
-    from _common import epochs_by_seed, epochs_to_stop, example_main, figure_path, pyplot, report
+    from _common import epochs_by_seed, epochs_to_stop, example_main, figure_path, pyplot, report, seeds_named
 
 # name: (how to make it, the course's epochs to 0.001; inf = not reached, None = not run by the course)
 OPTIMIZERS = {
@@ -130,7 +130,7 @@ def draw_seeds(out, by_seed):
                        {seed: [measured[name] for name in names] for seed, measured in by_seed.items()},
                        [OPTIMIZERS[name][1] for name in names], max_epochs, title)
     axes[0].set_ylabel("epochs to half-MSE 0.001 on the test grid")
-    figure.suptitle(f"15.2–15.3 optimizers on the complex curve, 1-3-1, seeds {', '.join(map(str, sorted(by_seed)))}"
+    figure.suptitle(f"15.2–15.3 optimizers on the complex curve, 1-3-1, {seeds_named(by_seed)}"
                     " (the course states no epochs for RMSProp's and Adam's η)")
     figure.tight_layout()
     figure.savefig(figure_path(out, "optimizers_seeds.png"), dpi=100)

@@ -13,9 +13,9 @@ from tinygrad_edu import Tensor, no_grad
 from tinygrad_edu.claims import Claim
 
 try:
-    from ._common import epochs_by_seed, example_main, figure_path, pyplot, report
+    from ._common import epochs_by_seed, example_main, figure_path, pyplot, report, seeds_named
 except ImportError:  # run as a script
-    from _common import epochs_by_seed, example_main, figure_path, pyplot, report
+    from _common import epochs_by_seed, example_main, figure_path, pyplot, report, seeds_named
 
 HIDDEN = (1, 2, 3, 4, 8, 16)
 COURSE_EPOCHS = (math.inf, 6200, 4900, 4300, 4400, 4500)
@@ -131,7 +131,7 @@ def draw_seeds(out, by_seed):
     figure, ax = plt.subplots(figsize=(7, 4.2))
     epochs_by_seed(ax, [str(hidden) for hidden in HIDDEN], {s: m["epochs by hidden units"] for s, m in by_seed.items()},
                    COURSE_EPOCHS, max(m["max epochs"] for m in by_seed.values()),
-                   f"XOR on 2-n-1 nets (η 0.1, bs 1), seeds {', '.join(map(str, sorted(by_seed)))}")
+                   f"XOR on 2-n-1 nets (η 0.1, bs 1), {seeds_named(by_seed)}")
     ax.set(xlabel="hidden units", ylabel="epochs to BCE 0.005")
     figure.tight_layout()
     figure.savefig(figure_path(out, "xor_hidden_units.png"), dpi=100)
