@@ -122,6 +122,7 @@ def test_the_page_links_every_figure_with_its_caption_and_every_seed(tmp_path):
         assert f"{file}</a>: {escape(caption)}</figcaption>" in page or f"{file}</a>: {escape(caption)}</p>" in page
     assert page.count('<td class="fails">') == 0 and page.count('<td class="holds">') == 1
     assert "cannot be measured here" in page and "no digits offline" in page
+    assert "1 of 1 judged claims hold; 1 are not judged" in page               # the tally, counting only verdicts
     for _, _, chinese, module in demo.COURSE_MAP:             # the course map, in both languages
         assert f"<td lang=\"zh\">{chinese}</td>" in page and f"examples/{module}.py" in page
 

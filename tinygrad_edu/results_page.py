@@ -10,7 +10,7 @@ import os
 from html import escape
 from pathlib import Path
 
-from .claims import QUICK_NOTE, failing_with_reason, verdict
+from .claims import QUICK_NOTE, failing_with_reason, tally, verdict
 
 STYLE = """
 body { font: 15px/1.45 system-ui, sans-serif; max-width: 1180px; margin: 2em auto; padding: 0 1em; color: #222; }
@@ -38,10 +38,11 @@ def write(path, rows, figures, course_map, seconds, command, other_seeds=(), qui
              f"<p><code>{escape(command)}</code> on "
              f"{datetime.date.today()}: {seconds:.0f} s on this machine. Each claim of the course is checked on every "
              "seed; it holds when it holds on more than half of them. The course reports single runs with no seed, "
-             "so its figure is one draw; ours are the median and the range over the seeds. Also here: "
+             "so its figure is one draw; ours are the median and the range over the seeds. "
+             + ("" if quick else escape(tally(rows)) + ". ") + "Also here: "
              "<a href=\"RESULTS.md\">RESULTS.md</a>, <a href=\"results.json\">results.json</a>.</p>",
              _claims_table(rows), _course_map(course_map, folder, notebooks or {}),
-             "<h2 id=\"figures\">Figures (seed 0)</h2>"]
+             "<h2 id=\"figures\">Figures (seed 0; a figure that compares ours with the course draws every seed)</h2>"]
     parts += [_figure(file, caption) for file, caption in figures]
     if other_seeds:
         parts.append("<h2>The other seeds' figures</h2><ul>")
