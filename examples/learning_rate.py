@@ -67,7 +67,7 @@ CLAIMS = [
 ]
 FIGURES = {"learning_rate.png": "12.3 · the LR range test, every seed: left, the first two rounds, loss against "
                                 "log10 η; middle, the third round on a linear axis with each seed's best η marked; "
-                                "right, validation accuracy by epoch at each η on MNIST-format images (seed 0)."}
+                                "right, validation accuracy by epoch at each η on MNIST-format images (the first seed)."}
 
 
 def looper(start, step, epochs, stop=None):

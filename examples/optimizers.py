@@ -104,7 +104,7 @@ CLAIMS = [
           zh="Adam：η 0.1 失败，η 0.01 在 0.1 / 0.01 / 0.005 / 0.001 中最快",
           why_zh="Adam 在 η 0.1 / 0.01 / 0.005 / 0.001 下的轮数：{values}。"),
 ]
-FIGURES = {"optimizers.png": "15.2–15.3 · the loss on the test grid of each optimizer from the same start (seed 0): "
+FIGURES = {"optimizers.png": "15.2–15.3 · the loss on the test grid of each optimizer from the same start (the first seed): "
                              "how soon each crosses the stop line, and how long plain SGD sits on the plateau.",
            "optimizers_seeds.png": "15.2–15.3 · epochs each optimizer needs, one dot per seed beside the course's "
                                    "one run: where the dots spread, one run cannot rank the optimizers."}

@@ -53,12 +53,12 @@ NOTEBOOKS = {"sine_curve": "ch09_nonlinear_regression", "complex_curve": "ch09_n
 # Experiments that must run one after the other within a seed: how_it_works reads the
 # weights sine_curve saves.
 AFTER = {"how_it_works": "sine_curve"}
-# Seconds each experiment takes for one seed in a full run on 2 cores: the order in which
-# they start (longest first) and the weights of "about T left".
-TYPICAL_SECONDS = {"optimizers": 900, "hidden_units": 700, "manual_tuning": 600, "learning_rate": 450,
-                   "hyperparameter_search": 120, "three_class": 70, "mnist": 60, "complex_curve": 60,
-                   "sine_curve": 50, "imbalance": 30, "gradient_check": 20, "xor_engine": 20, "double_arc": 10,
-                   "initialization": 5, "graphs": 1, "how_it_works": 1}
+# Seconds each experiment takes for one seed in a full run on 2 cores (2026-12-05, the run of
+# docs/results.json): the order in which they start (longest first) and the weights of "about T left".
+TYPICAL_SECONDS = {"optimizers": 1087, "hidden_units": 755, "manual_tuning": 552, "learning_rate": 338,
+                   "hyperparameter_search": 140, "three_class": 69, "sine_curve": 45, "complex_curve": 44,
+                   "gradient_check": 25, "xor_engine": 19, "mnist": 18, "imbalance": 11, "double_arc": 8,
+                   "initialization": 1, "graphs": 1, "how_it_works": 1}
 # Full runs use ≥ 5 seeds where a run is short, or where one outcome splits (11.1 lands well or badly).
 CHEAP = {"sine_curve", "how_it_works", "xor_engine", "double_arc", "imbalance", "three_class", "initialization"}
 ONCE = {"graphs"}                                                                    # drawings: seed 0 only
