@@ -69,16 +69,16 @@ FIGURES = {"manual_tuning.png": "9.7 · epochs the complex-curve net needs to re
                                 "run; a dot on the top line never got there."}
 
 
+def swept(knob):
+    """The (hidden, η, batch) of each run of one knob's sweep."""
+    values, fixed, _ = SWEEPS[knob]
+    settings = [{**fixed, KNOB[knob]: value} for value in values]
+    return [(setting["hidden"], setting["lr"], setting["batch_size"]) for setting in settings]
+
+
 def settings():
     """Every distinct (hidden, η, batch) of the three sweeps, in order: the default once."""
-    distinct = []
-    for knob, (values, fixed, _) in SWEEPS.items():
-        for value in values:
-            setting = {**fixed, KNOB[knob]: value}
-            key = (setting["hidden"], setting["lr"], setting["batch_size"])
-            if key not in distinct:
-                distinct.append(key)
-    return distinct
+    return list(dict.fromkeys(key for knob in SWEEPS for key in swept(knob)))
 
 
 def epochs_needed(hidden, lr, batch_size, seed, start, max_epochs, progress):
@@ -110,9 +110,8 @@ def run(quick=False, out="out", seed=0, progress=True):
     done = {key: epochs_needed(*key, seed, 1000 * seed + index, max_epochs, progress)
             for index, key in enumerate(settings())}
     measured = {"max epochs": max_epochs}
-    for knob, (values, fixed, _) in SWEEPS.items():
-        swept = [{**fixed, KNOB[knob]: value} for value in values]
-        measured[knob] = tuple(done[s["hidden"], s["lr"], s["batch_size"]] for s in swept)
+    for knob in SWEEPS:
+        measured[knob] = tuple(done[key] for key in swept(knob))
     measured["1-2-1 epochs"] = measured["hidden units"][0]
     draw_seeds(out, {seed: measured})
     return report(measured)

@@ -157,10 +157,7 @@ def run(quick=False, out="out", seed=0, progress=True):
         "max epochs": max_epochs,
         "Momentum / NAG / SGD at η 0.1": (epochs["Momentum η 0.1"], epochs["NAG η 0.1 (course)"], epochs["SGD η 0.1"]),
         "NAG / Momentum": (epochs["NAG η 0.1 (course)"], epochs["Momentum η 0.1"]),
-        "AdaGrad η 0.3 / 0.5 / 0.7": tuple(epochs[f"AdaGrad η {eta}"] for eta in (0.3, 0.5, 0.7)),
-        "RMSProp η 0.1 / 0.01 / 0.005": tuple(epochs[f"RMSProp η {eta}"] for eta in (0.1, 0.01, 0.005)),
-        "Adam η 0.1 / 0.01 / 0.005 / 0.001": tuple(epochs[f"Adam η {eta}"] for eta in (0.1, 0.01, 0.005, 0.001)),
-    }
+    } | {title: tuple(epochs[name] for name in names) for title, names in SWEEPS.items()}   # each sweep's epochs
     draw_seeds(out, {seed: dict(measured)})
     return report(measured)
 
