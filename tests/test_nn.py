@@ -263,3 +263,33 @@ def test_a_trained_float32_or_float64_net_comes_back_bit_for_bit(tmp_path, dtype
     assert np.any(fresh[2].bias.data != 0)
     x = rng.normal(size=(5, 3)).astype(dtype)
     assert np.array_equal(fresh(x).data, net(x).data)
+
+
+def test_a_stack_holds_each_model_as_views_of_its_slice():
+    models = [nn.Sequential(nn.Linear(2, 3, seed=s), nn.Tanh(), nn.Linear(3, 1, seed=10 + s)) for s in range(3)]
+    models[1][2].bias.data[...] = 0.5
+    X = np.random.default_rng(0).normal(size=(4, 2))
+    alone = [model(Tensor(X)).data for model in models]
+    stacked = nn.stack(models)
+    assert [p.shape for p in stacked.parameters()] == [(3, 2, 3), (3, 1, 3), (3, 3, 1), (3, 1, 1)]
+    together = stacked(Tensor(X)).data
+    assert all(np.array_equal(together[k], alone[k]) for k in range(3))
+    models[2][0].weight.data -= 1.0                       # an update in place of one run's parameter …
+    assert np.array_equal(stacked[0].weight.data[2], models[2][0].weight.data)    # … is an update of the stack
+    assert np.array_equal(stacked(Tensor(X)).data[2], models[2](Tensor(X)).data)
+
+
+def test_a_stack_refuses_nets_of_other_shapes_and_other_layers():
+    with pytest.raises(ValueError, match=r"stack: model 1 is Linear 1→4 float64 → Sigmoid\(\) but model 0 is "
+                                         r"Linear 1→3 float64 → Sigmoid\(\); only nets of one shape"):
+        nn.stack([nn.Sequential(nn.Linear(1, 3), nn.Sigmoid()), nn.Sequential(nn.Linear(1, 4), nn.Sigmoid())])
+    with pytest.raises(TypeError, match=r"stack: Softmax is not a layer a stack can hold"):
+        nn.stack([nn.Sequential(nn.Linear(1, 3), nn.Softmax(axis=0))])
+
+    class Doubler(nn.Module):
+        def forward(self, x):
+            return x * 2
+    with pytest.raises(TypeError, match=r"stack: Doubler is not a layer a stack can hold"):
+        nn.stack([nn.Sequential(nn.Linear(1, 3), Doubler())])
+    with pytest.raises(ValueError, match=r"stack: got no models"):
+        nn.stack([])

@@ -90,3 +90,45 @@ def test_linear_shape_errors():
         F.linear(x, Tensor(np.ones(784)))
     with pytest.raises(ValueError, match=r"B has shape \(3,\), expected \(16,\) or \(1, 16\)"):
         F.linear(Tensor(np.ones((2, 64))), w, Tensor(np.ones(3)))
+
+
+@st.composite
+def stacked_linear_operands(draw):
+    """W holding several runs, (runs, in, out), with X shared or one per run, B (runs, 1, out) or none."""
+    runs, m, n_in, n_out = (draw(st.integers(1, 4)) for _ in range(4))
+    x_shape = draw(st.sampled_from([(m, n_in), (runs, m, n_in)]))
+    with_bias = draw(st.booleans())
+    operands = [array(draw, x_shape), array(draw, (runs, n_in, n_out))]
+    return operands + [array(draw, (runs, 1, n_out))] if with_bias else operands
+
+
+@given(stacked_linear_operands())
+def test_a_stacked_linear_is_each_runs_own_layer_bit_for_bit(operands):
+    """Each run's Z, dW, dB (and its share of dX) are what F.linear gives for that run alone."""
+    x, w, *b = operands
+    dz = np.random.default_rng(0).normal(size=(len(w), x.shape[-2], w.shape[-1]))
+    F.linear(x, w, *b).backward(dz)
+    full_and_fast(F.linear, *operands)
+    dx_runs = []
+    for k in range(len(w)):
+        x_k = Tensor(x.data if x.ndim == 2 else x.data[k], requires_grad=True)
+        w_k = Tensor(w.data[k], requires_grad=True)
+        b_k = [Tensor(b[0].data[k, 0], requires_grad=True)] if b else []
+        z_k = F.linear(x_k, w_k, *b_k)
+        z_k.backward(dz[k])
+        assert np.array_equal(z_k.data, (F.linear(x, w, *b).data)[k])
+        assert np.array_equal(w_k.grad, w.grad[k])
+        if b:
+            assert np.array_equal(b_k[0].grad, b[0].grad[k, 0])
+        dx_runs.append(x_k.grad)
+    assert np.allclose(x.grad, sum(dx_runs) if x.ndim == 2 else np.stack(dx_runs))
+
+
+def test_stacked_linear_shape_errors():
+    w = Tensor(np.ones((3, 2, 4)))
+    with pytest.raises(ValueError, match=r"W must be 2-D \(in_features, out_features\), or 3-D \(runs, in, out\)"):
+        F.linear(Tensor(np.ones((5, 2))), Tensor(np.ones((1, 3, 2, 4))))
+    with pytest.raises(ValueError, match=r"B has shape \(4,\), expected \(3, 1, 4\) for W \(3, 2, 4\)"):
+        F.linear(Tensor(np.ones((5, 2))), w, Tensor(np.ones(4)))
+    with pytest.raises(ValueError, match=r"X holds 2 runs but W holds 3"):
+        F.linear(Tensor(np.ones((2, 5, 2))), w)
