@@ -168,9 +168,9 @@ class CrossEntropy(Function):
         log_total = np.log(total).ravel()
         if rows is not None:
             log_total *= rows.ravel()
-        if reduction == "none":
-            return log_total - (y * shifted).sum(axis=1)
-        return _scaled_total(ctx, log_total.sum() - np.vdot(y, shifted))
+        # The mean is the sum of the per-sample losses over m, so a run of fit_stacked (its
+        # samples' losses summed) reports the same number as fit.
+        return _reduce(ctx, log_total - (y * shifted).sum(axis=1))
 
     def backward(ctx, dloss):
         a, y, rows = ctx.saved_tensors
