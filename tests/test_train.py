@@ -7,7 +7,7 @@ import pytest
 import tinygrad_edu.functional as F
 from tinygrad_edu import Tensor, datasets, is_grad_enabled, metrics, nn, no_grad, optim
 from tinygrad_edu.data import DataLoader
-from tinygrad_edu.train import EarlyStopping, History, evaluate, fit
+from tinygrad_edu.train import EarlyStopping, History, evaluate, fit, fit_stacked
 
 
 def line_data(n=40, seed=0):
@@ -384,3 +384,96 @@ def test_fit_traces_only_what_is_safe():
     assert _traceable(nn.Sequential(nn.Linear(1, 2), nn.Tanh(), nn.Linear(2, 1)), nn.HalfMSELoss())
     assert not _traceable(Custom(), nn.HalfMSELoss())
     assert not _traceable(nn.Linear(1, 1), lambda a, y: F.mse_loss(a, y))
+
+
+def _solo_and_stacked(make_model, make_optimizers, loss_fn, loaders, val_sets, data_of=lambda k: k, **settings):
+    """Each run trained alone by fit, and all of them by fit_stacked: (histories, weights) of both."""
+    solo = []
+    for k, make_optimizer in enumerate(make_optimizers):
+        model = make_model(k)
+        try:
+            history = fit(model, loss_fn, make_optimizer(model.parameters()), loaders(k), val_data=val_sets(k),
+                          progress=False, **settings)
+        except FloatingPointError as error:
+            history = error.history
+        solo.append((history, model.state_dict()))
+    models = [make_model(k) for k in range(len(make_optimizers))]
+    runs = list(zip(models, make_optimizers))
+    shared, made = loaders(None), {}                     # runs of one data set take one loader's batches
+    histories = fit_stacked(runs, loss_fn, shared if shared is not None else
+                            [made.setdefault(data_of(k), loaders(k)) for k in range(len(runs))],
+                            val_data=val_sets(None) if shared is not None else [val_sets(k) for k in range(len(runs))],
+                            progress=False, **settings)
+    return solo, list(zip(histories, [model.state_dict() for model in models]))
+
+
+def _same(a, b):
+    (history_a, weights_a), (history_b, weights_b) = a, b
+    return (history_a.records == history_b.records and history_a.stopped_at == history_b.stopped_at
+            and history_a.stopped_early == history_b.stopped_early
+            and all(np.array_equal(weights_a[key], weights_b[key]) for key in weights_a))
+
+
+def test_stacked_runs_on_the_same_batches_are_each_their_own_fit_bit_for_bit():
+    """Five optimizers, two of them for two runs from other starts (runs of one optimizer share
+    it, on their slice of the stack), on one loader's batches, with the course's stop rule:
+    each run's History (checks, where it stopped) and weights are its own fit's."""
+    (X, Y), grid = datasets.complex_curve(seed=0)
+    sgd, adam = lambda p: optim.SGD(p, lr=0.5), lambda p: optim.Adam(p, lr=0.01)
+    optimizers = [sgd, lambda p: optim.SGD(p, lr=0.1, momentum=0.9), adam, lambda p: optim.CourseNAG(p, lr=0.1),
+                  sgd, lambda p: optim.Adagrad(p, lr=0.5, eps=1e-6), adam]
+    solo, stacked = _solo_and_stacked(
+        lambda k: nn.Sequential(nn.Linear(1, 3, seed=k // 4), nn.Sigmoid(), nn.Linear(3, 1, seed=1)), optimizers,
+        nn.HalfMSELoss(), lambda k: DataLoader(X, Y, batch_size=10, seed=0), lambda k: grid,
+        epochs=40, check_every=200, early_stopping=EarlyStopping(eps=0.008))
+    assert len({history.stopped_at["epoch"] for history, _ in solo if history.stopped_early}) > 1    # stop apart
+    assert any(not history.stopped_early for history, _ in solo)
+    assert all(_same(a, b) for a, b in zip(solo, stacked))
+
+
+def test_stacked_runs_each_with_its_own_data_are_each_their_own_fit_bit_for_bit():
+    """Three seeds of the course's 2-3-3 net, each with its own data, batches and validation
+    set, twice (at η 0.1 and 0.5: two runs on one seed's batches), with softmax +
+    cross-entropy, float32, and accuracy at each check."""
+    data = [datasets.multiclass(n_train=150, seed=seed)[0] for seed in range(3)]
+    data = [(X.astype(np.float32), Y) for X, Y in data]
+    solo, stacked = _solo_and_stacked(
+        lambda k: nn.Sequential(nn.Linear(2, 3, seed=k, dtype=np.float32), nn.Sigmoid(),
+                                nn.Linear(3, 3, seed=10 + k, dtype=np.float32)),
+        [lambda p: optim.SGD(p, lr=0.1)] * 3 + [lambda p: optim.SGD(p, lr=0.5)] * 3, nn.CrossEntropyLoss(),
+        lambda k: None if k is None else DataLoader(data[k % 3][0][30:], data[k % 3][1][30:], batch_size=10,
+                                                    seed=k % 3),
+        lambda k: None if k is None else (data[k % 3][0][:30], data[k % 3][1][:30]), data_of=lambda k: k % 3,
+        epochs=6, metrics={"accuracy": metrics.accuracy})
+    assert stacked[0][0]["val_accuracy"] != stacked[1][0]["val_accuracy"]
+    assert all(_same(a, b) for a, b in zip(solo, stacked))
+
+
+def test_a_stacked_run_that_diverges_stops_as_fit_would_and_the_others_go_on():
+    X, Y = line_data()
+    solo, stacked = _solo_and_stacked(
+        lambda k: nn.Linear(1, 1, seed=0), [lambda p: optim.SGD(p, lr=0.1), lambda p: optim.SGD(p, lr=1e6)],
+        nn.MSELoss(), lambda k: DataLoader(X, Y, batch_size=8, seed=0), lambda k: (X, Y), epochs=20)
+    assert stacked[1][0].stopped_at["diverged"] and not stacked[1][0].stopped_early
+    assert stacked[0][0].stopped_at == {"epoch": 20, "iteration": 100}
+    assert all(_same(a, b) for a, b in zip(solo, stacked))
+
+
+def test_fit_stacked_refuses_what_it_cannot_run_alike():
+    X, Y = line_data()
+    runs = [(model, lambda p: optim.SGD(p, lr=0.1)) for model in (nn.Linear(1, 1), nn.Linear(1, 1))]
+    with pytest.raises(ValueError, match=r"fit_stacked: the loss must be one of the library's losses with "
+                                         r"reduction='mean' and no weights"):
+        fit_stacked(runs, nn.MSELoss(reduction="sum"), DataLoader(X, Y), epochs=1, progress=False)
+    with pytest.raises(ValueError, match=r"no weights"):
+        fit_stacked(runs, nn.BCELoss(weight=np.ones(1)), DataLoader(X, Y), epochs=1, progress=False)
+    with pytest.raises(ValueError, match=r"fit_stacked: train_loader is a list of 1 for 2 runs"):
+        fit_stacked(runs, nn.MSELoss(), [DataLoader(X, Y)], epochs=1, progress=False)
+    with pytest.raises(TypeError, match=r"fit_stacked: each run is \(model, make_optimizer\), with a function that "
+                                        r"makes the optimizer from parameters .*, got SGD"):
+        fit_stacked([(model, optim.SGD(model.parameters(), lr=0.1)) for model, _ in runs], nn.MSELoss(),
+                    DataLoader(X, Y), epochs=1, progress=False)
+    with pytest.raises(ValueError, match=r"fit_stacked: the loaders give batches of other sizes \(samples, batch size, "
+                                         r"drop_last: \(40, 8, False\), \(40, 20, False\)\); every run must take"):
+        fit_stacked(runs, nn.MSELoss(), [DataLoader(X, Y, batch_size=8), DataLoader(X, Y, batch_size=20)], epochs=1,
+                    progress=False)

@@ -1,10 +1,11 @@
 """The training loop of the course (forward, backward, update; check every N iterations)."""
+import copy
 import csv
 import math
 
 import numpy as np
 
-from . import nn
+from . import nn, optim
 from .data.loader import check_finite
 from .engine import Tensor, no_grad
 from .trace import Traced
@@ -211,6 +212,209 @@ def fit(model, loss_fn, optimizer, train_loader, *, epochs, val_data=None, metri
         return history
     finally:
         bar.close()
+
+
+def fit_stacked(runs, loss_fn, train_loader, *, epochs, val_data=None, metrics=(), early_stopping=None,
+                progress=True, check_every=None, trace=True):
+    """Train several nets of one shape side by side, as one stacked net; one History per run.
+
+    `runs` is a list of (model, make_optimizer): nets of one shape (`nn.stack`), each with
+    the function that makes its optimizer from parameters (`lambda p: optim.SGD(p, lr=0.1)`).
+    Runs given the same function share one optimizer, made over their slice of the stack:
+    every rule in `optim` updates each weight from its own gradient and state alone, so each
+    run's update is still its own, and the rule's numpy calls are paid once for all its runs.
+    `train_loader` is one loader whose batches every run takes, or a list with one loader
+    per run (the same number of batches of the same sizes); `val_data` is likewise one
+    (X, Y) or one per run.
+
+    Each step is one forward and one backward of the stacked net, where numpy's per-call
+    cost is paid once for all the runs. Each run's loss is its own mean over its batch, so
+    each run's gradients, updates, checks, History and final weights are those of
+    `fit(model, loss_fn, make_optimizer(model.parameters()), loader, ...)` alone, bit for
+    bit, when that loader gives the same batches (the same data, batch size and seed).
+    Early stopping is judged for each run; a run that stops leaves the stack (its weights
+    are its own again, its best restored as `fit` does) and the others go on. Where `fit`
+    raises a FloatingPointError, the run stops with the weights of its last finite check and
+    its History says `stopped_at["diverged"]`.
+    """
+    runs = list(runs)
+    for model, make in runs:
+        if not callable(make) or isinstance(make, optim.Optimizer):
+            raise TypeError(f"fit_stacked: each run is (model, make_optimizer), with a function that makes the "
+                            f"optimizer from parameters (lambda p: optim.SGD(p, lr=0.1)), got {type(make).__name__}")
+    if getattr(loss_fn, "reduction", None) != "mean" or any(w is not None for w in loss_fn.weights.values()):
+        raise ValueError(f"fit_stacked: the loss must be one of the library's losses with reduction='mean' and no "
+                         f"weights (each run's mean over its batch), got {loss_fn!r}")
+    loaders, val_sets = _one_per_run("train_loader", train_loader, runs), _one_per_run("val_data", val_data, runs)
+    sizes = {(len(loader.X), loader.batch_size, loader.drop_last) for loader in loaders}
+    if len(sizes) > 1:
+        raise ValueError(f"fit_stacked: the loaders give batches of other sizes (samples, batch size, drop_last: "
+                         f"{', '.join(map(str, sorted(sizes)))}); every run must take batches of the same sizes")
+    # The stack holds the runs of one optimizer next to each other, so that each optimizer
+    # updates one slice: `order` lists the runs as the stack holds them.
+    makers = list(dict.fromkeys(make for _, make in runs))
+    order = sorted(range(len(runs)), key=lambda k: makers.index(runs[k][1]))
+    models = [model for model, _ in runs]
+    stacked = nn.stack([models[k] for k in order])
+    parameters = stacked.parameters()
+    grads = [np.zeros_like(p.data) for p in parameters]      # the step's gradients, kept for the optimizers
+    optimizers = []                                           # (optimizer, the runs it updates)
+    for make in makers:
+        its_runs = [k for k in order if runs[k][1] is make]
+        start, stop = order.index(its_runs[0]), order.index(its_runs[-1]) + 1
+        optimizers.append((make([_slice(p, g, start, stop) for p, g in zip(parameters, grads)]), its_runs))
+    per_sample = copy.copy(loss_fn)
+    object.__setattr__(per_sample, "reduction", "none")
+
+    def step(x, targets):
+        output = stacked(x)                                  # (runs, m, n)
+        return per_sample(output.reshape(-1, output.shape[-1]), targets)    # the runs' samples one after another
+
+    if trace:
+        step = Traced(step)
+    batches = _Batches(loaders, order)
+    states = [_Run(model, copy.deepcopy(early_stopping), loader, val)
+              for model, loader, val in zip(models, loaders, val_sets)]
+    metrics = _named(metrics)
+    bar = _progress_bar(epochs, progress)
+    iteration, upstream = 0, {}
+    try:
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            for epoch in range(1, epochs + 1):
+                for x, target, batch_size in batches:
+                    iteration += 1
+                    losses = step(x, target)
+                    count = losses.size // len(runs)              # one run's m: what its mean divides by
+                    if losses.shape not in upstream:              # d(each run's mean)/d(its losses) = 1/m
+                        upstream[losses.shape] = np.ones(losses.shape, losses.dtype) / count
+                    run_losses = losses.data.reshape(len(runs), -1).sum(axis=1) / count
+                    losses.backward(upstream[losses.shape])
+                    for p, stacked_grad in zip(parameters, grads):
+                        np.copyto(stacked_grad, p.grad)
+                        p.grad = None
+                    for k, loss_value in zip(order, run_losses):
+                        if states[k].active:
+                            states[k].took(loss_value.item(), batch_size, epoch, iteration)
+                    for optimizer, its_runs in optimizers:
+                        if any(states[k].active for k in its_runs):
+                            optimizer.step()
+                    last_of_epoch = iteration % len(loaders[0]) == 0
+                    if (check_every and iteration % check_every == 0) or (not check_every and last_of_epoch):
+                        for run in states:
+                            if run.active:
+                                run.check(loss_fn, metrics, epoch, iteration, progress, bar)
+                    if not any(run.active for run in states):
+                        return [run.history for run in states]
+                bar.update(1)
+        for run in states:
+            if run.active:
+                run.end(epochs, iteration, progress, bar)
+        return [run.history for run in states]
+    finally:
+        for run in states:
+            run.leave_stack()
+        bar.close()
+
+
+def _one_per_run(name, given, runs):
+    """`given` for each run: a list of one per run, or the one given, for every run."""
+    if not isinstance(given, list):
+        return [given] * len(runs)
+    if len(given) != len(runs):
+        raise ValueError(f"fit_stacked: {name} is a list of {len(given)} for {len(runs)} runs; give one per run, "
+                         f"or one for all")
+    return given
+
+
+def _slice(parameter, grad, start, stop):
+    """Runs start…stop−1 of a stacked parameter, as a parameter an optimizer updates in place;
+    its `.grad` is the same slice of the step's gradient."""
+    part = Tensor._wrap(parameter.data[start:stop])
+    part.requires_grad, part.grad = True, grad[start:stop]
+    return part
+
+
+class _Batches:
+    """Each step's X for the stack and every run's targets one after the other, from the runs'
+    loaders in the stack's `order`. Each loader is read once a step however many runs take
+    its batches; X is shared, (m, in), when every run takes the same batch, else (runs, m, in)."""
+
+    def __init__(self, loaders, order):
+        self.loaders = list(dict.fromkeys(loaders))
+        self.runs = len(order)
+        self.which = [self.loaders.index(loaders[k]) for k in order]          # each run's loader
+        self.own = self.which == list(range(len(order)))                       # one loader per run, in order
+
+    def __iter__(self):
+        if len(self.loaders) == 1:
+            for x, y in self.loaders[0]:
+                yield x, Tensor._wrap(np.concatenate([y.data] * self.runs)), len(x)
+            return
+        for batches in zip(*self.loaders):
+            x, y = batches[0]
+            xs = np.empty((len(batches),) + x.shape, x.dtype)
+            ys = np.empty((len(batches),) + y.shape, y.dtype)
+            for i, (x, y) in enumerate(batches):
+                xs[i], ys[i] = x.data, y.data
+            if not self.own:
+                xs, ys = xs[self.which], ys[self.which]
+            yield Tensor._wrap(xs), Tensor._wrap(ys.reshape((-1,) + ys.shape[2:])), len(x)
+
+
+class _Run:
+    """One run of `fit_stacked`: its model (a view of its slice of the stack while it trains),
+    early stopping, data and History."""
+
+    def __init__(self, model, early_stopping, loader, val_data):
+        self.model, self.early_stopping, self.loader, self.val_data = model, early_stopping, loader, val_data
+        if early_stopping is not None:
+            early_stopping.start()
+        self.history, self.active = History(), True
+        self.finite = _Snapshot(model, epoch=0, iteration=0)
+        self.loss_sum, self.sample_count = 0.0, 0
+
+    def took(self, loss_value, batch_size, epoch, iteration):
+        """This run's loss on the step's batch, checked as `fit` checks it before the update."""
+        if not math.isfinite(loss_value):
+            return self._diverge(epoch, iteration)
+        self.loss_sum += loss_value * batch_size
+        self.sample_count += batch_size
+
+    def check(self, loss_fn, metrics, epoch, iteration, progress, bar):
+        """`fit`'s check, for this run alone."""
+        if not _weights_finite(self.model):
+            return self._diverge(epoch, iteration)
+        record = _check(self.model, loss_fn, self.loader, self.val_data, metrics, epoch, iteration,
+                        self.loss_sum / self.sample_count)
+        self.history.records.append(record)
+        self.finite = _Snapshot(self.model, epoch, iteration)
+        self.loss_sum, self.sample_count = 0.0, 0
+        if self.early_stopping is not None and self.early_stopping.should_stop(record["val_loss"], self.model):
+            self.history.stopped_early = True
+            self.history.stopped_at = {"epoch": epoch, "iteration": iteration}
+            self._stop()
+            _restore_best(self.model, self.early_stopping, self.history, progress, bar)
+
+    def end(self, epochs, iteration, progress, bar):
+        self.history.stopped_at = {"epoch": epochs, "iteration": iteration}
+        self._stop()
+        if self.early_stopping is not None:
+            _restore_best(self.model, self.early_stopping, self.history, progress, bar)
+
+    def _diverge(self, epoch, iteration):
+        self._stop()
+        self.finite.restore(self.model)
+        self.history.stopped_at = {"epoch": epoch, "iteration": iteration, "diverged": True}
+
+    def _stop(self):
+        self.leave_stack()
+        self.active = False
+
+    def leave_stack(self):
+        """Give the model arrays of its own, so that the stack's later updates never reach it."""
+        for p in self.model.parameters():
+            if p.data.base is not None:
+                p.data = p.data.copy()
 
 
 _LIBRARY_LAYERS = (nn.Sequential, nn.Linear, nn.Sigmoid, nn.Tanh, nn.ReLU, nn.LeakyReLU, nn.Softmax)
