@@ -25,6 +25,14 @@ def example_main(run, doc):
     return main
 
 
+def one_seed(run_seeds):
+    """The `run(quick, out, seed, progress)` of an experiment whose seeds train side by side:
+    its `run_seeds` on one seed."""
+    def run(quick=False, out="out", seed=0, progress=True):
+        return run_seeds(quick, {seed: out}, progress)[seed]
+    return run
+
+
 def figure_path(out, name):
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)

@@ -15,10 +15,10 @@ from tinygrad_edu.claims import Claim
 
 try:
     from . import three_class
-    from ._common import example_main, figure_path, pyplot, report
+    from ._common import example_main, figure_path, one_seed, pyplot, report
 except ImportError:  # run as a script
     import three_class
-    from _common import example_main, figure_path, pyplot, report
+    from _common import example_main, figure_path, one_seed, pyplot, report
 
 HIDDEN = (2, 4, 8, 16, 32, 64)
 COURSE_LOSS = (0.795, 0.132, 0.105, 0.094, 0.085, 0.075)
@@ -69,17 +69,28 @@ def draw_seeds(out, by_seed):
     figure.savefig(figure_path(out, "hidden_units.png"), dpi=100)
     plt.close(figure)
 
-def run(quick=False, out="out", seed=0, progress=True):
-    data = three_class.course_data(seed)
-    losses, accuracies = [], []
+def run_seeds(quick=False, folders=None, progress=True):
+    """Every seed side by side, width by width; each seed's figure in its folder ({seed: folder})."""
+    folders = folders or {0: "out"}
+    data = {seed: three_class.course_data(seed) for seed in folders}
+    losses, accuracies = {seed: [] for seed in folders}, {seed: [] for seed in folders}
     for hidden in HIDDEN:
-        model, history = three_class.train(hidden, 150 if quick else 10000, data, seed, progress, eps=0.01)
-        losses.append(float(np.mean(history["val_loss"][-10:])))
-        accuracies.append(three_class.test_accuracy(model, data))
-    measured = {"validation loss by hidden units": tuple(losses), "accuracy by hidden units": tuple(accuracies),
-                "accuracy with 2 hidden units": accuracies[0]}
-    draw_seeds(out, {seed: measured})
-    return report(measured)
+        trained = three_class.train(hidden, 150 if quick else 10000, data, progress, eps=0.01)
+        for seed, (model, history) in trained.items():
+            losses[seed].append(float(np.mean(history["val_loss"][-10:])))
+            accuracies[seed].append(three_class.test_accuracy(model, data[seed]))
+    measured = {}
+    for seed, out in folders.items():
+        measured[seed] = {"validation loss by hidden units": tuple(losses[seed]),
+                          "accuracy by hidden units": tuple(accuracies[seed]),
+                          "accuracy with 2 hidden units": accuracies[seed][0]}
+        draw_seeds(out, {seed: measured[seed]})
+        print(f"seed {seed}:")
+        report(measured[seed])
+    return measured
+
+
+run = one_seed(run_seeds)
 
 main = example_main(run, __doc__)
 

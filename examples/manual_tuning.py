@@ -13,15 +13,19 @@ the capacity to learn: the claims say what it concludes, and the figure shows ev
 """
 import math
 
-from tinygrad_edu import optim
+from tinygrad_edu import nn, optim
 from tinygrad_edu.claims import Claim
+from tinygrad_edu.data import DataLoader
+from tinygrad_edu.train import EarlyStopping, fit_stacked
 
 try:
     from . import complex_curve
-    from ._common import epochs_by_seed, epochs_to_stop, example_main, figure_path, pyplot, report, seeds_named
+    from ._common import (epochs_by_seed, epochs_to_stop, example_main, figure_path, one_seed, pyplot, report,
+                          seeds_named)
 except ImportError:  # run as a script
     import complex_curve
-    from _common import epochs_by_seed, epochs_to_stop, example_main, figure_path, pyplot, report, seeds_named
+    from _common import (epochs_by_seed, epochs_to_stop, example_main, figure_path, one_seed, pyplot, report,
+                         seeds_named)
 
 # knob: (its values, the other two fixed, the course's epochs to 0.001; inf = not reached in 10000)
 SWEEPS = {
@@ -81,12 +85,20 @@ def settings():
     return list(dict.fromkeys(key for knob in SWEEPS for key in swept(knob)))
 
 
-def epochs_needed(hidden, lr, batch_size, seed, start, max_epochs, progress):
-    """One run of the course's script: the seed's data, and its own initial weights and batch order."""
-    model = complex_curve.build(hidden, start)
-    history = complex_curve.train(model, optim.SGD(model.parameters(), lr=lr), seed, max_epochs, progress,
-                                  batch_size=batch_size, order_seed=start)
-    return epochs_to_stop(history)
+def epochs_needed(runs, max_epochs, progress):
+    """Runs of the course's script, each (hidden, η, batch) on its seed's data from its own
+    initial weights and batch order (`start`), all of one (hidden, batch) side by side
+    (`fit_stacked`: each the same, bit for bit, as its own `fit`): their epochs to the stop loss."""
+    sgd = {lr: (lambda p, lr=lr: optim.SGD(p, lr=lr)) for (_, lr, _), _, _ in runs}    # one per η, for all its runs
+    splits = {seed: complex_curve.course_split(seed) for _, seed, _ in runs}
+    models = [complex_curve.build(hidden, start) for (hidden, _, _), _, start in runs]
+    loaders = [DataLoader(*splits[seed][0], batch_size=batch_size, seed=start)
+               for (_, _, batch_size), seed, start in runs]
+    histories = fit_stacked([(model, sgd[lr]) for model, ((_, lr, _), _, _) in zip(models, runs)], nn.HalfMSELoss(),
+                            loaders, epochs=max_epochs, val_data=[splits[seed][1] for _, seed, _ in runs],
+                            check_every=50 * len(loaders[0]), early_stopping=EarlyStopping(eps=0.001),
+                            progress=progress)
+    return [epochs_to_stop(history) for history in histories]
 
 
 def draw_seeds(out, by_seed):
@@ -105,17 +117,30 @@ def draw_seeds(out, by_seed):
     plt.close(figure)
 
 
-def run(quick=False, out="out", seed=0, progress=True):
+def run_seeds(quick=False, folders=None, progress=True):
+    """Every seed's settings, those of one (hidden, batch) side by side; each seed's figure in its
+    folder ({seed: folder})."""
     max_epochs = 100 if quick else 10000
-    done = {key: epochs_needed(*key, seed, 1000 * seed + index, max_epochs, progress)
-            for index, key in enumerate(settings())}
-    measured = {"max epochs": max_epochs}
-    for knob in SWEEPS:
-        measured[knob] = tuple(done[key] for key in swept(knob))
-    measured["1-2-1 epochs"] = measured["hidden units"][0]
-    draw_seeds(out, {seed: measured})
-    return report(measured)
+    folders = folders or {0: "out"}
+    runs = [(key, seed, 1000 * seed + index) for seed in folders for index, key in enumerate(settings())]
+    done = {}
+    for shape in dict.fromkeys((hidden, batch_size) for (hidden, _, batch_size), _, _ in runs):
+        alike = [run for run in runs if (run[0][0], run[0][2]) == shape]
+        for (key, seed, _), epochs in zip(alike, epochs_needed(alike, max_epochs, progress)):
+            done[seed, key] = epochs
+    by_seed = {}
+    for seed, out in folders.items():
+        measured = {"max epochs": max_epochs}
+        for knob in SWEEPS:
+            measured[knob] = tuple(done[seed, key] for key in swept(knob))
+        measured["1-2-1 epochs"] = measured["hidden units"][0]
+        draw_seeds(out, {seed: measured})
+        print(f"seed {seed}:")
+        by_seed[seed] = report(measured)
+    return by_seed
 
+
+run = one_seed(run_seeds)
 
 main = example_main(run, __doc__)
 

@@ -21,14 +21,16 @@ import math
 from tinygrad_edu import datasets, nn, optim
 from tinygrad_edu.claims import Claim
 from tinygrad_edu.data import DataLoader
-from tinygrad_edu.train import EarlyStopping, fit
+from tinygrad_edu.train import EarlyStopping, fit_stacked
 
 try:
     from . import complex_curve
-    from ._common import epochs_by_seed, epochs_to_stop, example_main, figure_path, pyplot, report, seeds_named
+    from ._common import (epochs_by_seed, epochs_to_stop, example_main, figure_path, one_seed, pyplot, report,
+                          seeds_named)
 except ImportError:  # run as a script
     import complex_curve
-    from _common import epochs_by_seed, epochs_to_stop, example_main, figure_path, pyplot, report, seeds_named
+    from _common import (epochs_by_seed, epochs_to_stop, example_main, figure_path, one_seed, pyplot, report,
+                         seeds_named)
 
 # name: (how to make it, the course's epochs to 0.001; inf = not reached, None = not run by the course)
 OPTIMIZERS = {
@@ -110,13 +112,23 @@ FIGURES = {"optimizers.png": "15.2–15.3 · the loss on the test grid of each o
                                    "one run: where the dots spread, one run cannot rank the optimizers."}
 
 
-def race(make, max_epochs, seed, progress):
-    """One run of the course's scripts: all 1000 rows, the stop loss read on the test grid."""
-    (X, Y), test_grid = datasets.complex_curve(seed=seed)
-    model = complex_curve.build(3, seed)
-    loader = DataLoader(X, Y, batch_size=10, seed=seed)
-    return fit(model, nn.HalfMSELoss(), make(model.parameters()), loader, epochs=max_epochs, val_data=test_grid,
-               check_every=50 * len(loader), early_stopping=EarlyStopping(eps=0.001), progress=progress)
+def race(max_epochs, seeds, progress):
+    """Every optimizer's run of the course's scripts on every seed: all 1000 rows, the stop loss
+    read on the test grid, and on each seed every optimizer from the same start on the same
+    batches. `fit_stacked` trains the runs (15 optimizers × seeds 1-3-1 nets) as one stacked
+    net, each run the same, bit for bit, as its own `fit` (tests/test_train.py checks it).
+    Returns {seed: {optimizer: History}}."""
+    data = {seed: datasets.complex_curve(seed=seed) for seed in seeds}
+    loaders = {seed: DataLoader(*data[seed][0], batch_size=10, seed=seed) for seed in seeds}
+    models = {(seed, name): complex_curve.build(3, seed) for seed in seeds for name in OPTIMIZERS}
+    histories = fit_stacked([(model, OPTIMIZERS[name][0]) for (_, name), model in models.items()], nn.HalfMSELoss(),
+                            [loaders[seed] for seed, _ in models], epochs=max_epochs,
+                            val_data=[data[seed][1] for seed, _ in models], check_every=50 * len(loaders[seeds[0]]),
+                            early_stopping=EarlyStopping(eps=0.001), progress=progress)
+    by_seed = {seed: {} for seed in seeds}
+    for (seed, name), history in zip(models, histories):
+        by_seed[seed][name] = history
+    return by_seed
 
 
 def draw_seeds(out, by_seed):
@@ -137,10 +149,16 @@ def draw_seeds(out, by_seed):
     plt.close(figure)
 
 
-def run(quick=False, out="out", seed=0, progress=True):
+def run_seeds(quick=False, folders=None, progress=True):
+    """Every seed side by side; each seed's figures in its folder ({seed: folder})."""
     max_epochs = 100 if quick else 10000
-    histories = {name: race(make, max_epochs, seed, progress) for name, (make, _) in OPTIMIZERS.items()}
+    folders = folders or {0: "out"}
+    by_seed = race(max_epochs, list(folders), progress)
+    return {seed: measure(by_seed[seed], max_epochs, folders[seed], seed) for seed in folders}
 
+
+def measure(histories, max_epochs, out, seed):
+    """One seed's figure and measurements."""
     plt = pyplot()
     figure, ax = plt.subplots(figsize=(11, 5))
     for name, history in histories.items():
@@ -159,9 +177,11 @@ def run(quick=False, out="out", seed=0, progress=True):
         "NAG / Momentum": (epochs["NAG η 0.1 (course)"], epochs["Momentum η 0.1"]),
     } | {title: tuple(epochs[name] for name in names) for title, names in SWEEPS.items()}   # each sweep's epochs
     draw_seeds(out, {seed: dict(measured)})
+    print(f"seed {seed}:")
     return report(measured)
 
 
+run = one_seed(run_seeds)
 main = example_main(run, __doc__)
 
 

@@ -13,12 +13,12 @@ import numpy as np
 from tinygrad_edu import datasets, metrics, nn, no_grad, optim
 from tinygrad_edu.claims import Claim
 from tinygrad_edu.data import DataLoader, MinMaxScaler
-from tinygrad_edu.train import EarlyStopping, fit
+from tinygrad_edu.train import EarlyStopping, fit_stacked
 
 try:
-    from ._common import example_main, figure_path, pyplot, report
+    from ._common import example_main, figure_path, one_seed, pyplot, report
 except ImportError:  # run as a script
-    from _common import example_main, figure_path, pyplot, report
+    from _common import example_main, figure_path, one_seed, pyplot, report
 
 
 CLAIMS = [
@@ -51,15 +51,18 @@ def course_data(seed):
     return (X[100:], y[100:]), (X[:100], y[:100]), (X_test, y_test)
 
 
-def train(hidden, epochs, data, seed, progress, eps):
-    """η 0.1, batch 10, validation checked every 100 epochs, stopped at `eps`: the model and its history."""
-    (X_train, y_train), val, _ = data
-    model = build(hidden, seed)
-    loader = DataLoader(X_train, y_train, batch_size=10, seed=seed)
-    history = fit(model, nn.CrossEntropyLoss(), optim.SGD(model.parameters(), lr=0.1), loader, epochs=epochs,
-                  val_data=val, check_every=100 * len(loader), progress=progress,
-                  early_stopping=EarlyStopping(eps=eps, restore_best=False))
-    return model, history
+def train(hidden, epochs, data_by_seed, progress, eps):
+    """η 0.1, batch 10, validation checked every 100 epochs, stopped at `eps`: {seed: (model,
+    history)} for the 2-hidden-3 net on each seed's data, the seeds trained side by side
+    (`fit_stacked`: each run the same, bit for bit, as its own `fit`)."""
+    models = {seed: build(hidden, seed) for seed in data_by_seed}
+    loaders = [DataLoader(*data[0], batch_size=10, seed=seed) for seed, data in data_by_seed.items()]
+    sgd = lambda p: optim.SGD(p, lr=0.1)             # noqa: E731 - one optimizer for all the seeds
+    histories = fit_stacked([(model, sgd) for model in models.values()], nn.CrossEntropyLoss(), loaders,
+                            epochs=epochs, val_data=[data[1] for data in data_by_seed.values()],
+                            check_every=100 * len(loaders[0]), progress=progress,
+                            early_stopping=EarlyStopping(eps=eps, restore_best=False))
+    return {seed: (models[seed], history) for seed, history in zip(models, histories)}
 
 
 def test_accuracy(model, data):
@@ -68,10 +71,17 @@ def test_accuracy(model, data):
         return metrics.accuracy(y_test, model(X_test).data)
 
 
-def run(quick=False, out="out", seed=0, progress=True):
-    data = course_data(seed)
+def run_seeds(quick=False, folders=None, progress=True):
+    """Every seed side by side; each seed's figure in its folder ({seed: folder})."""
+    folders = folders or {0: "out"}
+    data = {seed: course_data(seed) for seed in folders}
+    trained = train(3, 300 if quick else 5000, data, progress, eps=0.1)
+    return {seed: draw(trained[seed][0], data[seed], folders[seed], seed) for seed in folders}
+
+
+def draw(model, data, out, seed):
+    """One seed's figure of the regions the net predicts, and its test accuracy."""
     X_test, y_test = data[2]
-    model, _ = train(3, 300 if quick else 5000, data, seed, progress, eps=0.1)
     accuracy = test_accuracy(model, data)
 
     plt = pyplot()
@@ -91,7 +101,11 @@ def run(quick=False, out="out", seed=0, progress=True):
     figure.tight_layout()
     figure.savefig(figure_path(out, "three_class.png"), dpi=100)
     plt.close(figure)
+    print(f"seed {seed}:")
     return report({"test accuracy": accuracy})
+
+
+run = one_seed(run_seeds)
 
 
 main = example_main(run, __doc__)

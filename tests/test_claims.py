@@ -148,34 +148,41 @@ def test_the_page_opens_offline_in_chromium_without_errors_and_every_link_resolv
 def test_the_demo_runs_short_experiments_on_five_seeds_and_how_it_works_after_sine_curve(quick):
     jobs = demo.chains(3, quick)
     runs = [run for chain in jobs for run in chain]
-    seeds = {name: sorted(seed for n, seed in runs if n == name) for name, _ in runs}
+    seeds = {name: sorted(seed for n, its_seeds in runs if n == name for seed in its_seeds) for name, _ in runs}
     assert seeds["manual_tuning"] == [0, 1, 2] and seeds["graphs"] == [0]
     assert seeds["xor_engine"] == ([0, 1, 2] if quick else [0, 1, 2, 3, 4])
-    assert all(chain.index(("how_it_works", seed)) == chain.index(("sine_curve", seed)) + 1
-               for chain in jobs for name, seed in chain if name == "how_it_works")
+    assert all(chain.index(("how_it_works", its_seeds)) == chain.index(("sine_curve", its_seeds)) + 1
+               for chain in jobs for name, its_seeds in chain if name == "how_it_works")
     longest = max(demo.TYPICAL_SECONDS, key=demo.TYPICAL_SECONDS.get)
-    assert [name for name, _ in runs[:3]] == [longest] * 3                  # the longest start first
+    assert runs[0][0] == longest                                            # the longest start first
     assert seeds["three_class"] == ([0, 1, 2] if quick else [0, 1, 2, 3, 4])  # 11.1 lands well or badly: 5 seeds
+    # An experiment that trains its seeds side by side is one job; the others one job per seed.
+    assert [its_seeds for name, its_seeds in runs if name == "optimizers"] == [(0, 1, 2)]
+    assert [its_seeds for name, its_seeds in runs if name == "sine_curve"] == [(seed,) for seed in seeds["sine_curve"]]
     only = demo.chains(3, quick, ["how_it_works", "xor_engine"])            # what it reads from comes along
     assert {name for chain in only for name, _ in chain} == {"sine_curve", "how_it_works", "xor_engine"}
     assert {name for *_, name in demo.COURSE_MAP} == set(seeds)
 
 
 def test_an_experiment_that_fails_is_reported_and_the_others_go_on(monkeypatch):
-    def run(name, quick, out, seed):
+    def run(name, quick, out, seeds):
         if name == "sine_curve":
             raise ValueError("the data has a NaN")
-        return 1.0, {"measured": seed}, "  a line it printed"
+        return 1.0, {seed: {"measured": seed} for seed in seeds}, "  a line it printed"
 
     monkeypatch.setattr(demo, "_run", run)
     said = []
-    jobs = [[("sine_curve", 0), ("how_it_works", 0)], [("xor_engine", 0)], [("xor_engine", 1)]]
+    jobs = [[("sine_curve", (0,)), ("how_it_works", (0,))], [("xor_engine", (0,))], [("xor_engine", (1,))],
+            [("optimizers", (0, 1))]]
     with ThreadPoolExecutor(max_workers=2) as pool:
         results, seconds, failed = demo.schedule(pool, 2, jobs, quick=True, out="out", say=said.append)
-    assert results == {"xor_engine": {0: {"measured": 0}, 1: {"measured": 1}}} and seconds == {"xor_engine": 2.0}
+    assert results == {"xor_engine": {0: {"measured": 0}, 1: {"measured": 1}},
+                       "optimizers": {0: {"measured": 0}, 1: {"measured": 1}}}
+    assert seconds == {"xor_engine": 2.0, "optimizers": 1.0}
     assert failed == [("sine_curve", 0, "ValueError: the data has a NaN"),
                       ("how_it_works", 0, "not run: sine_curve failed")]
     assert "✗ sine_curve, seed 0: failed: ValueError: the data has a NaN" in said
+    assert any(line.startswith("✓ optimizers, seeds 0, 1: done in 1 s") for line in said)
     assert not any(line.startswith("▶ how_it_works") for line in said) and "  a line it printed" in said
 
 

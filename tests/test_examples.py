@@ -31,16 +31,21 @@ def test_the_demo_says_what_it_is_doing(quick_demo):
     out, _ = quick_demo
     lines = (out / "printed.txt").read_text(encoding="utf-8").splitlines()
     runs = sum(len(demo.seeds_of(name, 2, quick=True)) for *_, name in demo.COURSE_MAP)
+    side_by_side = [name for *_, name in demo.COURSE_MAP if hasattr(demo.experiment(name), "run_seeds")]
+    jobs = runs - sum(len(demo.seeds_of(name, 2, quick=True)) - 1 for name in side_by_side)
     cores = os.cpu_count()                                  # --jobs defaults to the machine's cores
-    assert lines[0] == (f"tinygrad-edu demo: {len(demo.COURSE_MAP)} experiments, {runs} runs, {cores} at a time on "
-                        "this machine: 2 seeds (quick)")
-    started = [re.fullmatch(r"▶ (\w+), seed (\d): started at \d+ s", line) for line in lines if line.startswith("▶")]
-    ended = [re.fullmatch(r"✓ (\w+), seed (\d): done in \d+ s · (\d+) of (\d+) · elapsed \d+ s( · about \d+ s left)?",
-                          line) for line in lines if line.startswith("✓")]
+    assert lines[0] == (f"tinygrad-edu demo: {len(demo.COURSE_MAP)} experiments, {runs} runs in {jobs} jobs (an "
+                        f"experiment that trains its seeds side by side is one job), {cores} at a time on this "
+                        f"machine: 2 seeds (quick)")
+    started = [re.fullmatch(r"▶ (\w+), seeds? ([\d, ]+): started at \d+ s", line) for line in lines
+               if line.startswith("▶")]
+    ended = [re.fullmatch(r"✓ (\w+), seeds? ([\d, ]+): done in \d+ s · (\d+) of (\d+) · elapsed \d+ s"
+                          r"( · about \d+ s left)?", line) for line in lines if line.startswith("✓")]
     assert all(started) and all(ended)                  # whole lines: the two workers never mix within one
     assert sorted(m.group(1, 2) for m in started) == sorted(m.group(1, 2) for m in ended)
-    assert len(ended) == runs and [int(m.group(3)) for m in ended] == list(range(1, runs + 1))
-    assert {int(m.group(4)) for m in ended} == {runs} and ended[-1].group(5) is None
+    assert len(ended) == jobs and [int(m.group(3)) for m in ended] == list(range(1, jobs + 1))
+    assert {int(m.group(4)) for m in ended} == {jobs} and ended[-1].group(5) is None
+    assert {m.group(2) for m in ended if m.group(1) in side_by_side} == {"0, 1"} and "optimizers" in side_by_side
     for seed in "01":                                   # how_it_works reads what sine_curve saves
         sine_done = lines.index(next(line for line in lines if line.startswith(f"✓ sine_curve, seed {seed}:")))
         how_starts = lines.index(next(line for line in lines if line.startswith(f"▶ how_it_works, seed {seed}:")))

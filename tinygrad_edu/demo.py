@@ -3,8 +3,11 @@
 Each experiment is a module of examples/ with `run(quick, out, seed, progress)`, which
 draws its figures into `out` and returns that seed's measurements, its CLAIMS and its
 FIGURES (file → caption). Seed 0 draws into out/, seed s into out/seeds/s/. An experiment
-whose figure compares ours with the course also has `draw_seeds(out, {seed: measurements})`:
-once every seed has run, the demo draws that figure again in out/ with all of them.
+that trains its seeds side by side (`train.fit_stacked`) also has `run_seeds(quick,
+folders, progress)`, folders being {seed: where it draws}, which returns {seed:
+measurements}: the demo runs all its seeds as one job. An experiment whose figure compares
+ours with the course also has `draw_seeds(out, {seed: measurements})`: once every seed has
+run, the demo draws that figure again in out/ with all of them.
 """
 import contextlib
 import datetime
@@ -78,20 +81,31 @@ def folder(out, seed):
     return Path(out) if seed == 0 else Path(out) / "seeds" / str(seed)
 
 
-def _run(name, quick, out, seed):
-    """Run one experiment for one seed in a worker; return (seconds, measurements, what it printed).
-    The worker prints nothing itself: the parent prints whole lines, so two workers never
-    mix within a line."""
+def _run(name, quick, out, seeds):
+    """Run one experiment for its seeds (one, or all of them side by side) in a worker; return
+    (seconds, {seed: measurements}, what it printed). The worker prints nothing itself: the
+    parent prints whole lines, so two workers never mix within a line."""
     printed = io.StringIO()
     start = time.perf_counter()
+    module = experiment(name)
     with contextlib.redirect_stdout(printed):
-        measured = experiment(name).run(quick=quick, out=str(folder(out, seed)), seed=seed, progress=False)
+        if hasattr(module, "run_seeds"):
+            measured = module.run_seeds(quick=quick, folders={seed: str(folder(out, seed)) for seed in seeds},
+                                        progress=False)
+        else:
+            seed, = seeds
+            measured = {seed: module.run(quick=quick, out=str(folder(out, seed)), seed=seed, progress=False)}
     return time.perf_counter() - start, measured, printed.getvalue()
 
 
+def _named_seeds(seeds):
+    return f"seed{'s' if len(seeds) > 1 else ''} {', '.join(map(str, seeds))}"
+
+
 def chains(seeds, quick, names=None):
-    """The jobs, as chains that run in order: for each seed, an experiment after the one it
-    reads from. Longest first, so the long ones do not start last. `names`: only these
+    """The jobs, as chains of (experiment, its seeds) that run in order: for each seed, an
+    experiment after the one it reads from; an experiment with `run_seeds` as one job for all
+    its seeds. Longest first, so the long ones do not start last. `names`: only these
     experiments (and what they read from), default all."""
     names = {name for *_, name in COURSE_MAP} if names is None else set(names) | {AFTER[n] for n in names if n in AFTER}
     jobs = []
@@ -99,8 +113,11 @@ def chains(seeds, quick, names=None):
         if name in AFTER:
             continue
         followers = [follower for follower, before in AFTER.items() if before == name and follower in names]
+        if hasattr(experiment(name), "run_seeds"):
+            jobs.append([(name, tuple(seeds_of(name, seeds, quick)))])
+            continue
         for seed in seeds_of(name, seeds, quick):
-            jobs.append([(name, seed)] + [(follower, seed) for follower in followers])
+            jobs.append([(name, (seed,))] + [(follower, (seed,)) for follower in followers])
     return jobs
 
 
@@ -110,39 +127,41 @@ def schedule(pool, workers, jobs, quick, out, say):
     that fails is reported and the others go on."""
     ready = [list(chain) for chain in jobs]
     total, finished = sum(map(len, ready)), 0
-    left = sum(TYPICAL_SECONDS[name] for chain in ready for name, _ in chain)
+    left = sum(TYPICAL_SECONDS[name] * len(seeds) for chain in ready for name, seeds in chain)
     typical_done = seconds_done = 0                       # this machine's pace against TYPICAL_SECONDS
     running, results, seconds, failed = {}, {}, {}, []
     start = time.perf_counter()
     while ready or running:
         while ready and len(running) < workers:
             chain = ready.pop(0)
-            name, seed = chain.pop(0)
-            running[pool.submit(_run, name, quick, out, seed)] = (name, seed, chain)
-            say(f"▶ {name}, seed {seed}: started at {time.perf_counter() - start:.0f} s")
+            name, seeds = chain.pop(0)
+            running[pool.submit(_run, name, quick, out, seeds)] = (name, seeds, chain)
+            say(f"▶ {name}, {_named_seeds(seeds)}: started at {time.perf_counter() - start:.0f} s")
         done, _ = wait(running, return_when=FIRST_COMPLETED)
         for future in done:
-            name, seed, chain = running.pop(future)
+            name, seeds, chain = running.pop(future)
             try:
                 took, measured, printed = future.result()
             except Exception as error:                     # one experiment failing must not lose the others
-                failed.append((name, seed, f"{type(error).__name__}: {error}"))
-                failed += [(follower, seed, f"not run: {name} failed") for follower, _ in chain]
+                failed += [(name, seed, f"{type(error).__name__}: {error}") for seed in seeds]
+                failed += [(follower, seed, f"not run: {name} failed") for follower, seeds in chain for seed in seeds]
                 finished += 1 + len(chain)
-                say(f"✗ {name}, seed {seed}: failed: {type(error).__name__}: {error}")
+                say(f"✗ {name}, {_named_seeds(seeds)}: failed: {type(error).__name__}: {error}")
                 for line in "".join(traceback.format_exception(error)).splitlines():
                     say("  " + line)
                 continue
             if chain:
                 ready.insert(0, chain)                     # what reads this result may start now
-            results.setdefault(name, {})[seed] = measured
+            results.setdefault(name, {}).update(measured)
             seconds[name] = seconds.get(name, 0) + took
             finished += 1
-            left -= TYPICAL_SECONDS[name]
-            typical_done, seconds_done = typical_done + TYPICAL_SECONDS[name], seconds_done + took
+            typical = TYPICAL_SECONDS[name] * len(seeds)
+            left -= typical
+            typical_done, seconds_done = typical_done + typical, seconds_done + took
             estimate = left * seconds_done / typical_done / workers
             elapsed = time.perf_counter() - start
-            say(f"✓ {name}, seed {seed}: done in {took:.0f} s · {finished} of {total} · elapsed {elapsed:.0f} s"
+            say(f"✓ {name}, {_named_seeds(seeds)}: done in {took:.0f} s · {finished} of {total} · "
+                f"elapsed {elapsed:.0f} s"
                 + (f" · about {estimate:.0f} s left" if finished < total else ""))
             for line in printed.splitlines():
                 say(line)
@@ -256,7 +275,8 @@ def demo(out="out", seeds=3, workers=None, quick=False, say=print, scheduler=Non
     with runners(workers, scheduler) as (pool, at_once):
         where = f"the Dask cluster at {scheduler}" if scheduler else "this machine"
         say(f"tinygrad-edu demo: {len({name for chain in jobs for name, _ in chain})} experiments, "
-            f"{sum(map(len, jobs))} runs, {at_once} at a time on "
+            f"{sum(len(seeds) for chain in jobs for _, seeds in chain)} runs in {sum(map(len, jobs))} jobs "
+            f"(an experiment that trains its seeds side by side is one job), {at_once} at a time on "
             f"{where}: {seeds} seeds" + (" (quick)" if quick else f", {max(seeds, 5)} where a run is short"))
         results, experiment_seconds, failed = schedule(pool, at_once, jobs, quick, out, say)
     draw_all_seeds(out, results)
