@@ -56,10 +56,11 @@ NOTEBOOKS = {"sine_curve": "ch09_nonlinear_regression", "complex_curve": "ch09_n
 # Experiments that must run one after the other within a seed: how_it_works reads the
 # weights sine_curve saves.
 AFTER = {"how_it_works": "sine_curve"}
-# Seconds each experiment takes for one seed in a full run on 2 cores (2026-12-05, the run of
-# docs/results.json): the order in which they start (longest first) and the weights of "about T left".
-TYPICAL_SECONDS = {"optimizers": 1087, "hidden_units": 755, "manual_tuning": 552, "learning_rate": 338,
-                   "hyperparameter_search": 140, "three_class": 69, "sine_curve": 45, "complex_curve": 44,
+# Seconds each experiment takes for one seed in a full run on 2 cores (estimates for the
+# experiments that now train their seeds side by side: their job's seconds over its seeds):
+# the order in which they start (longest first) and the weights of "about T left".
+TYPICAL_SECONDS = {"hidden_units": 340, "manual_tuning": 330, "learning_rate": 338, "optimizers": 180,
+                   "hyperparameter_search": 140, "three_class": 20, "sine_curve": 45, "complex_curve": 44,
                    "gradient_check": 25, "xor_engine": 19, "mnist": 18, "imbalance": 11, "double_arc": 8,
                    "initialization": 1, "graphs": 1, "how_it_works": 1}
 # Full runs use ≥ 5 seeds where a run is short, or where one outcome splits (11.1 lands well or badly).
@@ -109,7 +110,7 @@ def chains(seeds, quick, names=None):
     experiments (and what they read from), default all."""
     names = {name for *_, name in COURSE_MAP} if names is None else set(names) | {AFTER[n] for n in names if n in AFTER}
     jobs = []
-    for name in sorted(names, key=lambda name: -TYPICAL_SECONDS[name]):
+    for name in sorted(names):
         if name in AFTER:
             continue
         followers = [follower for follower, before in AFTER.items() if before == name and follower in names]
@@ -118,7 +119,7 @@ def chains(seeds, quick, names=None):
             continue
         for seed in seeds_of(name, seeds, quick):
             jobs.append([(name, (seed,))] + [(follower, (seed,)) for follower in followers])
-    return jobs
+    return sorted(jobs, key=lambda chain: -sum(TYPICAL_SECONDS[name] * len(its_seeds) for name, its_seeds in chain))
 
 
 def schedule(pool, workers, jobs, quick, out, say):

@@ -275,6 +275,9 @@ def fit_stacked(runs, loss_fn, train_loader, *, epochs, val_data=None, metrics=(
     batches = _Batches(loaders, order)
     states = [_Run(model, copy.deepcopy(early_stopping), loader, val)
               for model, loader, val in zip(models, loaders, val_sets)]
+    in_stack = [states[k] for k in order]
+    loss_sums, sample_count = np.zeros(len(runs)), 0          # each run's loss × samples since the last check
+    working = optimizers                                      # the optimizers that have a run still training
     metrics = _named(metrics)
     bar = _progress_bar(epochs, progress)
     iteration, upstream = 0, {}
@@ -288,22 +291,27 @@ def fit_stacked(runs, loss_fn, train_loader, *, epochs, val_data=None, metrics=(
                     if losses.shape not in upstream:              # d(each run's mean)/d(its losses) = 1/m
                         upstream[losses.shape] = np.ones(losses.shape, losses.dtype) / count
                     run_losses = losses.data.reshape(len(runs), -1).sum(axis=1) / count
+                    if not np.isfinite(run_losses).all():         # fit's check of the loss, before the update
+                        for run, loss_value in zip(in_stack, run_losses):
+                            if run.active and not math.isfinite(loss_value):
+                                run.diverge(epoch, iteration)
+                        working = _still_training(optimizers, states)
                     losses.backward(upstream[losses.shape])
                     for p, stacked_grad in zip(parameters, grads):
                         np.copyto(stacked_grad, p.grad)
                         p.grad = None
-                    for k, loss_value in zip(order, run_losses):
-                        if states[k].active:
-                            states[k].took(loss_value.item(), batch_size, epoch, iteration)
-                    for optimizer, its_runs in optimizers:
-                        if any(states[k].active for k in its_runs):
-                            optimizer.step()
+                    for optimizer, _ in working:
+                        optimizer.step()
+                    loss_sums += run_losses.astype(np.float64, copy=False) * batch_size    # as fit sums its floats
+                    sample_count += batch_size
                     last_of_epoch = iteration % len(loaders[0]) == 0
                     if (check_every and iteration % check_every == 0) or (not check_every and last_of_epoch):
-                        for run in states:
+                        for run, loss_sum in zip(in_stack, loss_sums):
                             if run.active:
-                                run.check(loss_fn, metrics, epoch, iteration, progress, bar)
-                    if not any(run.active for run in states):
+                                run.check(loss_fn, metrics, epoch, iteration, loss_sum / sample_count, progress, bar)
+                        loss_sums[:], sample_count = 0.0, 0
+                        working = _still_training(optimizers, states)
+                    if not working:
                         return [run.history for run in states]
                 bar.update(1)
         for run in states:
@@ -314,6 +322,11 @@ def fit_stacked(runs, loss_fn, train_loader, *, epochs, val_data=None, metrics=(
         for run in states:
             run.leave_stack()
         bar.close()
+
+
+def _still_training(optimizers, states):
+    """The (optimizer, its runs) that have a run still training."""
+    return [(optimizer, its_runs) for optimizer, its_runs in optimizers if any(states[k].active for k in its_runs)]
 
 
 def _one_per_run(name, given, runs):
@@ -371,24 +384,14 @@ class _Run:
             early_stopping.start()
         self.history, self.active = History(), True
         self.finite = _Snapshot(model, epoch=0, iteration=0)
-        self.loss_sum, self.sample_count = 0.0, 0
 
-    def took(self, loss_value, batch_size, epoch, iteration):
-        """This run's loss on the step's batch, checked as `fit` checks it before the update."""
-        if not math.isfinite(loss_value):
-            return self._diverge(epoch, iteration)
-        self.loss_sum += loss_value * batch_size
-        self.sample_count += batch_size
-
-    def check(self, loss_fn, metrics, epoch, iteration, progress, bar):
+    def check(self, loss_fn, metrics, epoch, iteration, train_loss, progress, bar):
         """`fit`'s check, for this run alone."""
         if not _weights_finite(self.model):
-            return self._diverge(epoch, iteration)
-        record = _check(self.model, loss_fn, self.loader, self.val_data, metrics, epoch, iteration,
-                        self.loss_sum / self.sample_count)
+            return self.diverge(epoch, iteration)
+        record = _check(self.model, loss_fn, self.loader, self.val_data, metrics, epoch, iteration, train_loss)
         self.history.records.append(record)
         self.finite = _Snapshot(self.model, epoch, iteration)
-        self.loss_sum, self.sample_count = 0.0, 0
         if self.early_stopping is not None and self.early_stopping.should_stop(record["val_loss"], self.model):
             self.history.stopped_early = True
             self.history.stopped_at = {"epoch": epoch, "iteration": iteration}
@@ -401,7 +404,7 @@ class _Run:
         if self.early_stopping is not None:
             _restore_best(self.model, self.early_stopping, self.history, progress, bar)
 
-    def _diverge(self, epoch, iteration):
+    def diverge(self, epoch, iteration):
         self._stop()
         self.finite.restore(self.model)
         self.history.stopped_at = {"epoch": epoch, "iteration": iteration, "diverged": True}
