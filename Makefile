@@ -55,6 +55,7 @@ bench: $(INSTALLED) graphviz mnist
 	$(BIN)/python -m pip install --quiet -e '.[test,plot,dask,notebook,bench]'
 	$(BIN)/python benchmarks/bench_nets.py
 	$(BIN)/python benchmarks/floor_chain.py
+	$(BIN)/python benchmarks/stacked_seeds.py
 	$(BIN)/python benchmarks/bench_viz.py
 
 # The pictures in README.md: the XOR net after one backward pass (gradients in red), drawn
