@@ -9,12 +9,12 @@ import math
 from tinygrad_edu import datasets, metrics, nn, optim
 from tinygrad_edu.claims import Claim
 from tinygrad_edu.data import DataLoader
-from tinygrad_edu.train import EarlyStopping, fit
+from tinygrad_edu.train import EarlyStopping, fit_stacked
 
 try:
-    from ._common import epochs_to_stop, example_main, figure_path, plot_regression, report
+    from ._common import epochs_to_stop, example_main, figure_path, one_seed, plot_regression, report
 except ImportError:  # run as a script
-    from _common import epochs_to_stop, example_main, figure_path, plot_regression, report
+    from _common import epochs_to_stop, example_main, figure_path, one_seed, plot_regression, report
 
 CLAIMS = [
     Claim("9.5.2", "a 1-3-1 net (η 0.5, bs 10) reaches validation half-MSE 0.001 near epoch 4200 (2100–8400)",
@@ -38,23 +38,31 @@ def course_split(seed):
     return (X[100:], Y[100:]), (X[:100], Y[:100]), test
 
 
-def train(model, optimizer, seed, max_epochs, progress, batch_size=10, order_seed=None):
-    """The course's run on the complex curve: checked every 50 epochs, stopped at half-MSE 0.001.
-    `seed` draws the data; `order_seed` (default: `seed`) the batch order."""
-    train_data, val, _ = course_split(seed)
-    loader = DataLoader(*train_data, batch_size=batch_size, seed=seed if order_seed is None else order_seed)
-    return fit(model, nn.HalfMSELoss(), optimizer, loader, epochs=max_epochs, val_data=val,
-               check_every=50 * len(loader), early_stopping=EarlyStopping(eps=0.001), progress=progress)
+def run_seeds(quick=False, folders=None, progress=True):
+    """The course's run on the complex curve, checked every 50 epochs and stopped at half-MSE
+    0.001, on every seed side by side (`fit_stacked`: each the same, bit for bit, as its own
+    `fit`); each seed's figure in its folder ({seed: folder})."""
+    folders = folders or {0: "out"}
+    data = {seed: course_split(seed) for seed in folders}
+    models = {seed: build(3, seed) for seed in folders}
+    loaders = [DataLoader(*data[seed][0], batch_size=10, seed=seed) for seed in folders]
+    sgd = lambda p: optim.SGD(p, lr=0.5)             # noqa: E731 - one optimizer for all the seeds
+    histories = fit_stacked([(model, sgd) for model in models.values()], nn.HalfMSELoss(), loaders,
+                            epochs=600 if quick else 10000, val_data=[data[seed][1] for seed in folders],
+                            check_every=50 * len(loaders[0]), early_stopping=EarlyStopping(eps=0.001),
+                            progress=progress)
+    measured = {}
+    for (seed, out), history in zip(folders.items(), histories):
+        (X_train, Y_train), _, (X_test, Y_test) = data[seed]
+        r2 = metrics.r2_score(Y_test, models[seed](X_test).data)
+        plot_regression(figure_path(out, "complex_curve.png"), X_train, Y_train, models[seed], history,
+                        f"1-3-1 net (test R² {r2:.3f})", points=200, threshold=0.001)
+        print(f"seed {seed}:")
+        measured[seed] = report({"epochs": epochs_to_stop(history), "test_r2": r2})
+    return measured
 
 
-def run(quick=False, out="out", seed=0, progress=True):
-    (X_train, Y_train), _, (X_test, Y_test) = course_split(seed)
-    model = build(3, seed)
-    history = train(model, optim.SGD(model.parameters(), lr=0.5), seed, 600 if quick else 10000, progress)
-    r2 = metrics.r2_score(Y_test, model(X_test).data)
-    plot_regression(figure_path(out, "complex_curve.png"), X_train, Y_train, model, history,
-                    f"1-3-1 net (test R² {r2:.3f})", points=200, threshold=0.001)
-    return report({"epochs": epochs_to_stop(history), "test_r2": r2})
+run = one_seed(run_seeds)
 
 
 main = example_main(run, __doc__)

@@ -22,7 +22,7 @@ import tinygrad_edu.functional as F
 from tinygrad_edu import datasets, metrics, nn, no_grad, optim
 from tinygrad_edu.claims import Claim
 from tinygrad_edu.data import DataLoader
-from tinygrad_edu.train import fit
+from tinygrad_edu.train import fit_stacked
 
 try:
     from . import mnist
@@ -122,14 +122,16 @@ def best_initial_eta(curve):
     return float(rates[np.argmin(losses[:turning_point(losses)])])
 
 
-def validation_accuracy(data, eta, batch_size, epochs, seed, progress):
-    """The 784-64-16-10 net's validation accuracy after each epoch."""
+def validation_accuracy(data, etas, batch_size, epochs, seed, progress):
+    """The 784-64-16-10 net's validation accuracy after each epoch at each η: {η: accuracies}.
+    The runs start from the same weights on the same batches, so they train side by side
+    (`fit_stacked`: each the same, bit for bit, as its own `fit`)."""
     (X, y), val = data
-    model = mnist.build(seed)
-    history = fit(model, nn.CrossEntropyLoss(), optim.SGD(model.parameters(), lr=eta),
-                  DataLoader(X, y, batch_size=batch_size, seed=seed), epochs=epochs, val_data=val,
-                  metrics={"accuracy": metrics.accuracy}, progress=progress)
-    return history["val_accuracy"]
+    sgd = {eta: (lambda p, eta=eta: optim.SGD(p, lr=eta)) for eta in etas}
+    histories = fit_stacked([(mnist.build(seed), sgd[eta]) for eta in etas], nn.CrossEntropyLoss(),
+                            DataLoader(X, y, batch_size=batch_size, seed=seed), epochs=epochs, val_data=val,
+                            metrics={"accuracy": metrics.accuracy}, progress=progress)
+    return {eta: history["val_accuracy"] for eta, history in zip(etas, histories)}
 
 
 def draw_seeds(out, by_seed):
@@ -168,9 +170,10 @@ def run(quick=False, out="out", seed=0, progress=True):
     rounds = [lr_range_test(schedule, seed, 0.05 if quick else 1.0) for schedule in ROUNDS]
     kind, (X, y), val, _ = mnist.load(seed)
     data = ((X[:3000], y[:3000]) if quick else (X, y)), val
-    by_eta = {eta: validation_accuracy(data, eta, 128, 2 if quick else 30, seed, progress) for eta in MNIST_ETAS}
-    by_batch = {(size, eta): validation_accuracy(data, eta, size, 1 if quick else 30, seed, progress)[-1]
-                for size in BATCH_SIZES for eta in BATCH_ETAS}
+    by_eta = validation_accuracy(data, MNIST_ETAS, 128, 2 if quick else 30, seed, progress)
+    by_batch = {(size, eta): accuracies[-1] for size in BATCH_SIZES
+                for eta, accuracies in validation_accuracy(data, BATCH_ETAS, size, 1 if quick else 30, seed,
+                                                           progress).items()}
     best_eta = tuple(max(BATCH_ETAS, key=lambda eta: by_batch[size, eta]) for size in BATCH_SIZES)
     digits = kind == "digits"
     first, last = tuple(a[0] for a in by_eta.values()), tuple(a[-1] for a in by_eta.values())

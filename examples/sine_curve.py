@@ -8,12 +8,12 @@ import tinygrad_edu as tg
 from tinygrad_edu import datasets, metrics, nn, optim
 from tinygrad_edu.claims import Claim
 from tinygrad_edu.data import DataLoader
-from tinygrad_edu.train import fit
+from tinygrad_edu.train import fit_stacked
 
 try:
-    from ._common import example_main, figure_path, plot_regression, report
+    from ._common import example_main, figure_path, one_seed, plot_regression, report
 except ImportError:  # run as a script
-    from _common import example_main, figure_path, plot_regression, report
+    from _common import example_main, figure_path, one_seed, plot_regression, report
 
 CLAIMS = [
     Claim("9.5.1", "a 1-2-1 net fits the sine: test R² ≥ 0.97 after 5000 epochs (η 0.05, bs 10)", "0.988",
@@ -34,27 +34,46 @@ def build(hidden=2, seed=0):
     return nn.Sequential(nn.Linear(1, hidden, seed=seed), nn.Sigmoid(), nn.Linear(hidden, 1, seed=seed + 1))
 
 
-def train(hidden, quick, seed, progress):
+def split(seed):
+    """The seed's data as the course splits it: (train, validation, test); the first 50 rows validate."""
     (X, Y), test = datasets.sin_curve(seed=seed)
-    (X_val, Y_val), (X_train, Y_train) = (X[:50], Y[:50]), (X[50:], Y[50:])   # the course: first 50 rows validate
-    model = build(hidden, seed)
-    loader = DataLoader(X_train, Y_train, batch_size=10, seed=seed)
+    return (X[50:], Y[50:]), (X[:50], Y[:50]), test
+
+
+def train(hidden, quick, data, progress):
+    """The 1-hidden-1 net on each seed's data, the seeds side by side (`fit_stacked`: each the
+    same, bit for bit, as its own `fit`): {seed: (model, history)}."""
+    models = {seed: build(hidden, seed) for seed in data}
+    loaders = [DataLoader(*data[seed][0], batch_size=10, seed=seed) for seed in data]
     # --quick trains 400 epochs at η 0.5 instead of 5000 at the course's η 0.05.
-    history = fit(model, nn.HalfMSELoss(), optim.SGD(model.parameters(), lr=0.5 if quick else 0.05), loader,
-                  epochs=400 if quick else 5000, val_data=(X_val, Y_val), metrics={"r2": metrics.r2_score},
-                  check_every=50 * len(loader), progress=progress)
-    return model, history, (X_train, Y_train), test
+    sgd = lambda p: optim.SGD(p, lr=0.5 if quick else 0.05)      # noqa: E731 - one optimizer for all the seeds
+    histories = fit_stacked([(model, sgd) for model in models.values()], nn.HalfMSELoss(), loaders,
+                            epochs=400 if quick else 5000, val_data=[data[seed][1] for seed in data],
+                            metrics={"r2": metrics.r2_score}, check_every=50 * len(loaders[0]), progress=progress)
+    return {seed: (models[seed], history) for seed, history in zip(models, histories)}
 
 
-def run(quick=False, out="out", seed=0, progress=True):
-    model, history, (X_train, Y_train), (X_test, Y_test) = train(2, quick, seed, progress)
-    tg.save(model.state_dict(), figure_path(out, "sine_121.npz"))
-    r2 = metrics.r2_score(Y_test, model(X_test).data)
-    plot_regression(figure_path(out, "sine_curve.png"), X_train, Y_train, model, history,
-                    f"1-2-1 net (test R² {r2:.3f})")
-    one_unit, one_unit_history, _, _ = train(1, quick, seed, progress)
-    one_unit_r2 = metrics.r2_score(Y_test, one_unit(X_test).data)
-    return report({"r2_121": r2, "r2_and_loss_111": (one_unit_r2, one_unit_history["val_loss"][-1])})
+def run_seeds(quick=False, folders=None, progress=True):
+    """Every seed side by side; each seed's weights and figure in its folder ({seed: folder})."""
+    folders = folders or {0: "out"}
+    data = {seed: split(seed) for seed in folders}
+    two_units, one_unit = train(2, quick, data, progress), train(1, quick, data, progress)
+    measured = {}
+    for seed, out in folders.items():
+        (X_train, Y_train), _, (X_test, Y_test) = data[seed]
+        model, history = two_units[seed]
+        tg.save(model.state_dict(), figure_path(out, "sine_121.npz"))
+        r2 = metrics.r2_score(Y_test, model(X_test).data)
+        plot_regression(figure_path(out, "sine_curve.png"), X_train, Y_train, model, history,
+                        f"1-2-1 net (test R² {r2:.3f})")
+        one_unit_model, one_unit_history = one_unit[seed]
+        one_unit_r2 = metrics.r2_score(Y_test, one_unit_model(X_test).data)
+        print(f"seed {seed}:")
+        measured[seed] = report({"r2_121": r2, "r2_and_loss_111": (one_unit_r2, one_unit_history["val_loss"][-1])})
+    return measured
+
+
+run = one_seed(run_seeds)
 
 
 main = example_main(run, __doc__)

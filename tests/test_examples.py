@@ -47,7 +47,7 @@ def test_the_demo_says_what_it_is_doing(quick_demo):
     assert {int(m.group(4)) for m in ended} == {jobs} and ended[-1].group(5) is None
     assert {m.group(2) for m in ended if m.group(1) in side_by_side} == {"0, 1"} and "optimizers" in side_by_side
     for seed in "01":                                   # how_it_works reads what sine_curve saves
-        sine_done = lines.index(next(line for line in lines if line.startswith(f"✓ sine_curve, seed {seed}:")))
+        sine_done = lines.index(next(line for line in lines if line.startswith("✓ sine_curve, seeds 0, 1:")))
         how_starts = lines.index(next(line for line in lines if line.startswith(f"▶ how_it_works, seed {seed}:")))
         assert sine_done < how_starts
     assert re.fullmatch(r"Quick run: \d+ claims measured, none judged \(run `make demo` for verdicts\)\. Wrote .*",

@@ -56,12 +56,12 @@ NOTEBOOKS = {"sine_curve": "ch09_nonlinear_regression", "complex_curve": "ch09_n
 # Experiments that must run one after the other within a seed: how_it_works reads the
 # weights sine_curve saves.
 AFTER = {"how_it_works": "sine_curve"}
-# Seconds each experiment takes for one seed in a full run on 2 cores (estimates for the
-# experiments that now train their seeds side by side: their job's seconds over its seeds):
-# the order in which they start (longest first) and the weights of "about T left".
-TYPICAL_SECONDS = {"hidden_units": 340, "manual_tuning": 330, "learning_rate": 338, "optimizers": 180,
-                   "hyperparameter_search": 140, "three_class": 20, "sine_curve": 45, "complex_curve": 44,
-                   "gradient_check": 25, "xor_engine": 19, "mnist": 18, "imbalance": 11, "double_arc": 8,
+# Seconds each experiment takes for one seed in a full run on 2 cores (2026-12-05; for the
+# experiments that train their seeds side by side, their job's seconds over its seeds): the
+# order in which the jobs start (longest first) and the weights of "about T left".
+TYPICAL_SECONDS = {"learning_rate": 300, "hidden_units": 326, "manual_tuning": 212, "optimizers": 139,
+                   "hyperparameter_search": 135, "three_class": 20, "sine_curve": 30, "complex_curve": 25,
+                   "gradient_check": 24, "xor_engine": 17, "mnist": 17, "imbalance": 11, "double_arc": 9,
                    "initialization": 1, "graphs": 1, "how_it_works": 1}
 # Full runs use ≥ 5 seeds where a run is short, or where one outcome splits (11.1 lands well or badly).
 CHEAP = {"sine_curve", "how_it_works", "xor_engine", "double_arc", "imbalance", "three_class", "initialization"}
@@ -104,9 +104,8 @@ def _named_seeds(seeds):
 
 
 def chains(seeds, quick, names=None):
-    """The jobs, as chains of (experiment, its seeds) that run in order: for each seed, an
-    experiment after the one it reads from; an experiment with `run_seeds` as one job for all
-    its seeds. Longest first, so the long ones do not start last. `names`: only these
+    """The jobs, as chains of (experiment, its seeds) that run in order: an experiment after
+    the one it reads from; an experiment with `run_seeds` as one job for all its seeds. Longest first, so the long ones do not start last. `names`: only these
     experiments (and what they read from), default all."""
     names = {name for *_, name in COURSE_MAP} if names is None else set(names) | {AFTER[n] for n in names if n in AFTER}
     jobs = []
@@ -114,8 +113,9 @@ def chains(seeds, quick, names=None):
         if name in AFTER:
             continue
         followers = [follower for follower, before in AFTER.items() if before == name and follower in names]
-        if hasattr(experiment(name), "run_seeds"):
-            jobs.append([(name, tuple(seeds_of(name, seeds, quick)))])
+        if hasattr(experiment(name), "run_seeds"):        # one job, then what reads from it seed by seed
+            its_seeds = tuple(seeds_of(name, seeds, quick))
+            jobs.append([(name, its_seeds)] + [(follower, (seed,)) for seed in its_seeds for follower in followers])
             continue
         for seed in seeds_of(name, seeds, quick):
             jobs.append([(name, (seed,))] + [(follower, (seed,)) for follower in followers])
