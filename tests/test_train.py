@@ -459,6 +459,20 @@ def test_a_stacked_run_that_diverges_stops_as_fit_would_and_the_others_go_on():
     assert all(_same(a, b) for a, b in zip(solo, stacked))
 
 
+def test_fit_stacked_gives_the_same_runs_traced_or_not():
+    X, Y = line_data()
+    results = []
+    for trace in (True, False):
+        models = [nn.Sequential(nn.Linear(1, 4, seed=s), nn.Tanh(), nn.Linear(4, 1, seed=9)) for s in range(3)]
+        histories = fit_stacked([(model, lambda p: optim.Adam(p, lr=0.01)) for model in models], nn.MSELoss(),
+                                DataLoader(X, Y, batch_size=8, seed=0), epochs=5, val_data=(X, Y), progress=False,
+                                trace=trace)
+        results.append(([h.records for h in histories], [m.state_dict() for m in models]))
+    (traced, traced_weights), (eager, eager_weights) = results
+    assert traced == eager
+    assert all(np.array_equal(a[key], b[key]) for a, b in zip(traced_weights, eager_weights) for key in a)
+
+
 def test_fit_stacked_refuses_what_it_cannot_run_alike():
     X, Y = line_data()
     runs = [(model, lambda p: optim.SGD(p, lr=0.1)) for model in (nn.Linear(1, 1), nn.Linear(1, 1))]
@@ -473,6 +487,16 @@ def test_fit_stacked_refuses_what_it_cannot_run_alike():
                                         r"makes the optimizer from parameters .*, got SGD"):
         fit_stacked([(model, optim.SGD(model.parameters(), lr=0.1)) for model, _ in runs], nn.MSELoss(),
                     DataLoader(X, Y), epochs=1, progress=False)
+    with pytest.raises(TypeError, match=r"fit_stacked: train_loader must be a DataLoader or a list of them, got "
+                                        r"list"):
+        fit_stacked(runs, nn.MSELoss(), [[(X, Y)], [(X, Y)]], epochs=1, progress=False)
+    with pytest.raises(ValueError, match=r"fit_stacked: early_stopping needs val_data"):
+        fit_stacked(runs, nn.MSELoss(), DataLoader(X, Y), epochs=1, early_stopping=EarlyStopping(eps=0.1),
+                    progress=False)
+    bad = Y.copy()
+    bad[3] = np.nan
+    with pytest.raises(ValueError, match=r"fit_stacked: the validation Y holds nan at row 3"):
+        fit_stacked(runs, nn.MSELoss(), DataLoader(X, Y), epochs=1, val_data=[(X, Y), (X, bad)], progress=False)
     with pytest.raises(ValueError, match=r"fit_stacked: the loaders give batches of other sizes \(samples, batch size, "
                                          r"drop_last: \(40, 8, False\), \(40, 20, False\)\); every run must take"):
         fit_stacked(runs, nn.MSELoss(), [DataLoader(X, Y, batch_size=8), DataLoader(X, Y, batch_size=20)], epochs=1,

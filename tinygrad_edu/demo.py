@@ -105,8 +105,9 @@ def _named_seeds(seeds):
 
 def chains(seeds, quick, names=None):
     """The jobs, as chains of (experiment, its seeds) that run in order: an experiment after
-    the one it reads from; an experiment with `run_seeds` as one job for all its seeds. Longest first, so the long ones do not start last. `names`: only these
-    experiments (and what they read from), default all."""
+    the one it reads from; an experiment with `run_seeds` as one job for all its seeds.
+    Longest first, so the long ones do not start last. `names`: only these experiments (and
+    what they read from), default all."""
     names = {name for *_, name in COURSE_MAP} if names is None else set(names) | {AFTER[n] for n in names if n in AFTER}
     jobs = []
     for name in sorted(names):
@@ -145,7 +146,8 @@ def schedule(pool, workers, jobs, quick, out, say):
                 took, measured, printed = future.result()
             except Exception as error:                     # one experiment failing must not lose the others
                 failed += [(name, seed, f"{type(error).__name__}: {error}") for seed in seeds]
-                failed += [(follower, seed, f"not run: {name} failed") for follower, seeds in chain for seed in seeds]
+                failed += [(follower, seed, f"not run: {name} failed") for follower, its_seeds in chain
+                           for seed in its_seeds]
                 finished += 1 + len(chain)
                 say(f"✗ {name}, {_named_seeds(seeds)}: failed: {type(error).__name__}: {error}")
                 for line in "".join(traceback.format_exception(error)).splitlines():

@@ -6,7 +6,7 @@ import math
 import numpy as np
 
 from . import nn, optim
-from .data.loader import check_finite
+from .data.loader import DataLoader, check_finite
 from .engine import Tensor, no_grad
 from .trace import Traced
 
@@ -156,12 +156,8 @@ def fit(model, loss_fn, optimizer, train_loader, *, epochs, val_data=None, metri
     finite (numpy's own overflow warnings are silenced: fit checks instead).
     """
     metrics = _named(metrics)
-    if val_data is not None:
-        check_finite("fit", "the validation X", np.asarray(val_data[0]))
-        check_finite("fit", "the validation Y", np.asarray(val_data[1]))
+    _check_validation_data("fit", val_data, early_stopping)
     if early_stopping is not None:
-        if val_data is None:
-            raise ValueError("fit: early_stopping needs val_data")
         early_stopping.start()
     history = History()
     step = lambda x, y: loss_fn(model(x), y)             # noqa: E731 - the step, recorded when traced
@@ -214,6 +210,15 @@ def fit(model, loss_fn, optimizer, train_loader, *, epochs, val_data=None, metri
         bar.close()
 
 
+def _check_validation_data(where, val_data, early_stopping):
+    """Validation data holding NaN or inf, or early stopping without validation data, refused."""
+    if val_data is not None:
+        check_finite(where, "the validation X", np.asarray(val_data[0]))
+        check_finite(where, "the validation Y", np.asarray(val_data[1]))
+    elif early_stopping is not None:
+        raise ValueError(f"{where}: early_stopping needs val_data")
+
+
 def fit_stacked(runs, loss_fn, train_loader, *, epochs, val_data=None, metrics=(), early_stopping=None,
                 progress=True, check_every=None, trace=True):
     """Train several nets of one shape side by side, as one stacked net; one History per run.
@@ -223,9 +228,9 @@ def fit_stacked(runs, loss_fn, train_loader, *, epochs, val_data=None, metrics=(
     Runs given the same function share one optimizer, made over their slice of the stack:
     every rule in `optim` updates each weight from its own gradient and state alone, so each
     run's update is still its own, and the rule's numpy calls are paid once for all its runs.
-    `train_loader` is one loader whose batches every run takes, or a list with one loader
-    per run (the same number of batches of the same sizes); `val_data` is likewise one
-    (X, Y) or one per run.
+    `train_loader` is one DataLoader whose batches every run takes, or a list with one per
+    run (of the same sizes); `val_data` is likewise one (X, Y) or one per run. `trace`:
+    run each step through `tinygrad_edu.trace` (the numbers are the same either way).
 
     Each step is one forward and one backward of the stacked net, where numpy's per-call
     cost is paid once for all the runs. Each run's loss is its own mean over its batch, so
@@ -246,6 +251,12 @@ def fit_stacked(runs, loss_fn, train_loader, *, epochs, val_data=None, metrics=(
         raise ValueError(f"fit_stacked: the loss must be one of the library's losses with reduction='mean' and no "
                          f"weights (each run's mean over its batch), got {loss_fn!r}")
     loaders, val_sets = _one_per_run("train_loader", train_loader, runs), _one_per_run("val_data", val_data, runs)
+    for loader in loaders:
+        if not isinstance(loader, DataLoader):
+            raise TypeError(f"fit_stacked: train_loader must be a DataLoader or a list of them, got "
+                            f"{type(loader).__name__}")
+    for val in val_sets:
+        _check_validation_data("fit_stacked", val, early_stopping)
     sizes = {(len(loader.X), loader.batch_size, loader.drop_last) for loader in loaders}
     if len(sizes) > 1:
         raise ValueError(f"fit_stacked: the loaders give batches of other sizes (samples, batch size, drop_last: "
