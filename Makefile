@@ -56,6 +56,7 @@ bench: $(INSTALLED) graphviz mnist
 	$(BIN)/python benchmarks/bench_nets.py
 	$(BIN)/python benchmarks/floor_chain.py
 	$(BIN)/python benchmarks/stacked_seeds.py
+	$(BIN)/python benchmarks/stacked_floor.py
 	$(BIN)/python benchmarks/bench_viz.py
 
 # The pictures in README.md: the XOR net after one backward pass (gradients in red), drawn

@@ -19,8 +19,9 @@ import tinygrad_edu.functional as F
 from tinygrad_edu import Tensor, nn, optim, trace
 
 
-def ops_only(record, arrays):
-    """Each recorded op's forward in order, then each backward in backward order."""
+def ops_only(record, arrays, upstream=np.float64(1.0)):
+    """Each recorded op's forward in order, then each backward in backward order (from
+    `upstream`, the gradient of the recorded output)."""
     values = [None] * record.size
     values[:len(arrays)] = arrays
     contexts = []
@@ -29,7 +30,7 @@ def ops_only(record, arrays):
         ctx.parents, ctx.needs_input_grad = op.parents, op.needs_input_grad
         values[op.output] = op.function.forward(ctx, *[values[slot] for slot in op.inputs], **op.settings)
         contexts.append(ctx)
-    pending = {record.root: np.float64(1.0)}
+    pending = {record.root: upstream}
     for op in record.backward_order:
         grads = op.function.backward(contexts[op.index], pending.pop(op.output))
         grads = grads if isinstance(grads, tuple) else (grads,)

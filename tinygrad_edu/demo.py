@@ -56,13 +56,14 @@ NOTEBOOKS = {"sine_curve": "ch09_nonlinear_regression", "complex_curve": "ch09_n
 # Experiments that must run one after the other within a seed: how_it_works reads the
 # weights sine_curve saves.
 AFTER = {"how_it_works": "sine_curve"}
-# Seconds each experiment takes for one seed in a full run on 2 cores (2026-12-05; for the
-# experiments that train their seeds side by side, their job's seconds over its seeds): the
-# order in which the jobs start (longest first) and the weights of "about T left".
-TYPICAL_SECONDS = {"learning_rate": 300, "hidden_units": 326, "manual_tuning": 212, "optimizers": 139,
-                   "hyperparameter_search": 135, "three_class": 20, "sine_curve": 30, "complex_curve": 25,
-                   "gradient_check": 24, "xor_engine": 17, "mnist": 17, "imbalance": 11, "double_arc": 9,
-                   "initialization": 1, "graphs": 1, "how_it_works": 1}
+# Seconds each experiment takes for one seed in a full run on 2 cores (2026-12-05, the run of
+# docs/results.json; for the experiments that train their seeds side by side, their job's
+# seconds over its seeds): the order in which the jobs start (longest first) and the weights
+# of "about T left".
+TYPICAL_SECONDS = {"hidden_units": 348, "learning_rate": 277, "manual_tuning": 219, "hyperparameter_search": 182,
+                   "optimizers": 148, "gradient_check": 29, "complex_curve": 27, "three_class": 22, "xor_engine": 19,
+                   "mnist": 19, "sine_curve": 15, "imbalance": 13, "double_arc": 9, "initialization": 1, "graphs": 1,
+                   "how_it_works": 1}
 # Full runs use ≥ 5 seeds where a run is short, or where one outcome splits (11.1 lands well or badly).
 CHEAP = {"sine_curve", "how_it_works", "xor_engine", "double_arc", "imbalance", "three_class", "initialization"}
 ONCE = {"graphs"}                                                                    # drawings: seed 0 only
