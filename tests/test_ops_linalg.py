@@ -132,3 +132,6 @@ def test_stacked_linear_shape_errors():
         F.linear(Tensor(np.ones((5, 2))), w, Tensor(np.ones(4)))
     with pytest.raises(ValueError, match=r"X holds 2 runs but W holds 3"):
         F.linear(Tensor(np.ones((2, 5, 2))), w)
+    with pytest.raises(ValueError, match=r"X must be \(m, in\) or \(runs, m, in\) beside W of shape \(runs, in, out\), "
+                                         r"got shape \(2,\)"):
+        F.linear(Tensor(np.ones(2)), w)

@@ -52,6 +52,9 @@ class Affine(Function):
         bias_shapes = ((n_out,), (1, n_out)) if w.ndim == 2 else ((len(w), 1, n_out),)
         if b is not None and b.shape not in bias_shapes:
             raise ShapeError(f"B has shape {b.shape}, expected {' or '.join(map(str, bias_shapes))} for W {w.shape}")
+        if w.ndim == 3 and x.ndim not in (2, 3):
+            raise ShapeError(f"X must be (m, in) or (runs, m, in) beside W of shape (runs, in, out), got shape "
+                             f"{x.shape}")
         if w.ndim == 3 and x.ndim == 3 and len(x) != len(w):
             raise ShapeError(f"X holds {len(x)} runs but W holds {len(w)}")
         if x.dtype != w.dtype:
