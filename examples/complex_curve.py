@@ -38,11 +38,10 @@ def course_split(seed):
     return (X[100:], Y[100:]), (X[:100], Y[:100]), test
 
 
-def run_seeds(quick=False, folders=None, progress=True):
+def run_seeds(quick, folders, progress=True):
     """The course's run on the complex curve, checked every 50 epochs and stopped at half-MSE
     0.001, on every seed side by side (`fit_stacked`: each the same, bit for bit, as its own
     `fit`); each seed's figure in its folder ({seed: folder})."""
-    folders = folders or {0: "out"}
     data = {seed: course_split(seed) for seed in folders}
     models = {seed: build(3, seed) for seed in folders}
     loaders = [DataLoader(*data[seed][0], batch_size=10, seed=seed) for seed in folders]

@@ -69,9 +69,8 @@ def draw_seeds(out, by_seed):
     figure.savefig(figure_path(out, "hidden_units.png"), dpi=100)
     plt.close(figure)
 
-def run_seeds(quick=False, folders=None, progress=True):
+def run_seeds(quick, folders, progress=True):
     """Every seed side by side, width by width; each seed's figure in its folder ({seed: folder})."""
-    folders = folders or {0: "out"}
     data = {seed: three_class.course_data(seed) for seed in folders}
     losses, accuracies = {seed: [] for seed in folders}, {seed: [] for seed in folders}
     for hidden in HIDDEN:

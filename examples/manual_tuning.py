@@ -117,11 +117,10 @@ def draw_seeds(out, by_seed):
     plt.close(figure)
 
 
-def run_seeds(quick=False, folders=None, progress=True):
+def run_seeds(quick, folders, progress=True):
     """Every seed's settings, those of one (hidden, batch) side by side; each seed's figure in its
     folder ({seed: folder})."""
     max_epochs = 100 if quick else 10000
-    folders = folders or {0: "out"}
     runs = [(key, seed, 1000 * seed + index) for seed in folders for index, key in enumerate(settings())]
     done = {}
     for shape in dict.fromkeys((hidden, batch_size) for (hidden, _, batch_size), _, _ in runs):

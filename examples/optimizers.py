@@ -149,10 +149,9 @@ def draw_seeds(out, by_seed):
     plt.close(figure)
 
 
-def run_seeds(quick=False, folders=None, progress=True):
+def run_seeds(quick, folders, progress=True):
     """Every seed side by side; each seed's figures in its folder ({seed: folder})."""
     max_epochs = 100 if quick else 10000
-    folders = folders or {0: "out"}
     by_seed = race(max_epochs, list(folders), progress)
     return {seed: measure(by_seed[seed], max_epochs, folders[seed], seed) for seed in folders}
 

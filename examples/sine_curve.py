@@ -53,9 +53,8 @@ def train(hidden, quick, data, progress):
     return {seed: (models[seed], history) for seed, history in zip(models, histories)}
 
 
-def run_seeds(quick=False, folders=None, progress=True):
+def run_seeds(quick, folders, progress=True):
     """Every seed side by side; each seed's weights and figure in its folder ({seed: folder})."""
-    folders = folders or {0: "out"}
     data = {seed: split(seed) for seed in folders}
     two_units, one_unit = train(2, quick, data, progress), train(1, quick, data, progress)
     measured = {}

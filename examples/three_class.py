@@ -71,9 +71,8 @@ def test_accuracy(model, data):
         return metrics.accuracy(y_test, model(X_test).data)
 
 
-def run_seeds(quick=False, folders=None, progress=True):
+def run_seeds(quick, folders, progress=True):
     """Every seed side by side; each seed's figure in its folder ({seed: folder})."""
-    folders = folders or {0: "out"}
     data = {seed: course_data(seed) for seed in folders}
     trained = train(3, 300 if quick else 5000, data, progress, eps=0.1)
     return {seed: draw(trained[seed][0], data[seed], folders[seed], seed) for seed in folders}

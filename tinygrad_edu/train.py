@@ -5,7 +5,7 @@ import math
 
 import numpy as np
 
-from . import nn, optim
+from . import nn
 from .data.loader import DataLoader, check_finite
 from .engine import Tensor, no_grad
 from .trace import Traced
@@ -244,7 +244,7 @@ def fit_stacked(runs, loss_fn, train_loader, *, epochs, val_data=None, metrics=(
     """
     runs = list(runs)
     for model, make in runs:
-        if not callable(make) or isinstance(make, optim.Optimizer):
+        if not callable(make):
             raise TypeError(f"fit_stacked: each run is (model, make_optimizer), with a function that makes the "
                             f"optimizer from parameters (lambda p: optim.SGD(p, lr=0.1)), got {type(make).__name__}")
     if getattr(loss_fn, "reduction", None) != "mean" or any(w is not None for w in loss_fn.weights.values()):
