@@ -53,6 +53,7 @@ FIGURES = {"hidden_units.png": "11.2 · the mean of the last ten validation loss
 
 def draw_seeds(out, by_seed):
     plt = pyplot()
+    from matplotlib.ticker import NullLocator
     figure, (loss_ax, accuracy_ax) = plt.subplots(1, 2, figsize=(12, 4.4))
     for seed in sorted(by_seed):
         loss_ax.plot(HIDDEN, by_seed[seed]["validation loss by hidden units"], "o-", alpha=0.75, label=f"seed {seed}")
@@ -62,6 +63,7 @@ def draw_seeds(out, by_seed):
     for ax in (loss_ax, accuracy_ax):
         ax.set(xscale="log", xticks=HIDDEN, xlabel="hidden units")
         ax.set_xticklabels([str(n) for n in HIDDEN])
+        ax.xaxis.set_minor_locator(NullLocator())      # the log axis's own in-between labels overprint ours
         ax.legend(fontsize=8)
     loss_ax.set(yscale="log", ylabel="validation CE, mean of the last 10 checks", title="11.2 · validation loss")
     accuracy_ax.set(ylabel="test accuracy", title="11.2 · test accuracy")
