@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import tinygrad_edu.functional as F
-from tinygrad_edu import Tensor, datasets, nn, no_grad, optim, trace
+from tinygrad_edu import Tensor, datasets, detect_anomaly, nn, no_grad, optim, trace
 from tinygrad_edu.data import DataLoader
 
 
@@ -109,6 +109,37 @@ def test_gradients_flow_through_a_replay_into_the_graph_around_it_and_add_up_as_
         return a.grad, W.grad
     (a_eager, W_eager), (a_replay, W_replay) = run(False), run(True)
     assert np.array_equal(a_eager, a_replay) and np.array_equal(W_eager, W_replay)
+
+
+def test_a_forward_on_arrays_gives_the_engines_output_and_gradients_and_touches_no_grad():
+    """traced.forward(...).gradients(dz, wrt), first call (the recording) and replays alike:
+    the output and each tensor's gradient equal the engine's `.grad` bit for bit, a tensor
+    read twice gets its gradients added, an input that requires grad gets its own, and a
+    tensor fn did not read gets None."""
+    W = Tensor([[0.5, -1.0], [0.25, 2.0]], requires_grad=True)
+    B = Tensor([[0.1, -0.2]], requires_grad=True)
+    unused = Tensor([1.0], requires_grad=True)
+    fn = lambda x: F.tanh(x @ W + B) * (x @ W)                 # noqa: E731 - W read twice; one value per element
+    traced = trace(fn)
+    rng = np.random.default_rng(0)
+    for step in range(3):
+        x = Tensor(rng.normal(size=(4, 2)), requires_grad=True)
+        dz = rng.normal(size=(4, 2))
+        forward = traced.forward(x)
+        grads = forward.gradients(dz, [W, x, B, unused])
+        fn(x).backward(dz)                                    # the engine, on the same x and dz
+        assert np.array_equal(forward.output, fn(x).data)
+        assert all(np.array_equal(g, t.grad) for g, t in zip(grads[:3], (W, x, B))) and grads[3] is None
+        for t in (W, B, x):
+            t.grad = None
+    assert len(traced.records) == 1 and W.grad is None
+    with pytest.raises(ValueError, match=r"trace: dz has shape \(4,\) and dtype float64 but fn's output has "
+                                         r"shape \(4, 2\)"):
+        traced.forward(x).gradients(np.ones(4), [W])
+    with no_grad(), pytest.raises(RuntimeError, match="trace: fn recorded no op that takes a gradient"):
+        trace(fn).forward(x)
+    with detect_anomaly(), pytest.raises(RuntimeError, match=r"input 0 of shape \(4, 2\) of matmul already held inf"):
+        traced.forward(Tensor([[np.inf, 0.0]] * 4, requires_grad=True))     # a signature it has a record of               # recorded afresh, so each op is checked
 
 
 def test_a_replay_frees_its_buffers_like_any_graph():

@@ -449,6 +449,20 @@ def test_stacked_runs_each_with_its_own_data_are_each_their_own_fit_bit_for_bit(
     assert all(_same(a, b) for a, b in zip(solo, stacked))
 
 
+def test_stacked_runs_on_loaders_of_one_data_set_with_a_short_last_batch_are_each_their_own_fit():
+    """Three loaders over one data set (two seeds and one unshuffled), 125 samples in batches
+    of 10: each run's batches, the short last one too, are those its own loader gives alone."""
+    (X, Y), grid = datasets.complex_curve(seed=0)
+    X, Y = X[:125], Y[:125]
+    solo, stacked = _solo_and_stacked(
+        lambda k: nn.Sequential(nn.Linear(1, 3, seed=k), nn.Sigmoid(), nn.Linear(3, 1, seed=1)),
+        [lambda p: optim.SGD(p, lr=0.5)] * 3, nn.HalfMSELoss(),
+        lambda k: None if k is None else DataLoader(X, Y, batch_size=10, seed=k, shuffle=k < 2),
+        lambda k: None if k is None else grid, epochs=8, check_every=13)
+    assert stacked[0][0]["val_loss"] != stacked[1][0]["val_loss"] != stacked[2][0]["val_loss"]
+    assert all(_same(a, b) for a, b in zip(solo, stacked))
+
+
 def test_a_stacked_run_that_diverges_stops_as_fit_would_and_the_others_go_on():
     X, Y = line_data()
     solo, stacked = _solo_and_stacked(

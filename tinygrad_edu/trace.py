@@ -105,8 +105,65 @@ class _Record:
     def parents(self, inputs):
         """The Replay node's inputs for this call: a tensor made outside fn once per gradient it
         takes (in the order the engine adds them), then every tensor fn read, once."""
-        reads = [inputs[i] if i is not None else held for i, held in zip(self.inputs_at, self.held)]
+        reads = self.reads(inputs)
         return [reads[slot] for slot in self.to_outside] + reads
+
+    def reads(self, inputs):
+        """Every tensor fn read, in slot order: this call's inputs and the tensors it closed over."""
+        return [inputs[i] if i is not None else held for i, held in zip(self.inputs_at, self.held)]
+
+    def gradients(self, inputs, wrt, outside):
+        """The gradient of each tensor in `wrt` from `run_backward`'s gradients (one per use),
+        added in the engine's order; None for a tensor that got none."""
+        summed = {}
+        for slot, g in zip(self.to_outside, outside):
+            if g is not None:
+                before = summed.get(slot)
+                summed[slot] = g if before is None else before + g
+        slot_of = {id(t): slot for slot, t in enumerate(self.reads(inputs))}
+        return [summed.get(slot_of.get(id(t))) for t in wrt]
+
+    def run_forward(self, arrays):
+        """Each op's own forward on arrays, in recording order, from the arrays of every tensor
+        fn read (in slot order): (the output's array, each op call's record, by op index)."""
+        values = [None] * self.size
+        values[:len(self.held)] = arrays
+        calls = []
+        for op in self.ops:
+            call = op.function()
+            call.saved_tensors = ()
+            call.parents, call.needs_input_grad = op.parents, op.needs_input_grad
+            for key, slot in op.from_inputs:               # this call's target, in the settings dict
+                op.settings[key] = values[slot]
+            data = op.function.forward(call, *[values[slot] for slot in op.inputs], **op.settings)
+            values[op.output] = data if type(data) is np.ndarray else np.asarray(data)
+            calls.append(call)
+        return values[self.root], calls
+
+    def run_backward(self, calls, dz):
+        """Each op's own backward from dz (the output's gradient), in the engine's order: the
+        gradients of the tensors made outside fn, one per use, in the order of `to_outside`."""
+        outside = [None] * len(self.to_outside)
+        pending = {self.root: dz}
+        for op in self.backward_order:
+            dz_op = pending.pop(op.output, None)
+            if dz_op is None:                               # no gradient reached this op
+                continue
+            call = calls[op.index]
+            grads = _input_grads(call, dz_op, retain_graph=True)    # freed with the calls' owner
+            for position, target in op.grad_to:
+                g = grads[position]
+                if g is None:
+                    continue
+                parent = op.parents[position]
+                if type(g) is not np.ndarray or g.shape != parent.data.shape or g.dtype is not parent.data.dtype:
+                    g = _fit(call, parent, g, dz_op)
+                if target < 0:
+                    outside[-1 - target] = g
+                else:
+                    summed = pending.get(target)
+                    pending[target] = g if summed is None else summed + g
+        return tuple(outside)
 
 
 def _made_in(t, first_index):
@@ -149,45 +206,13 @@ class Replay(Function):
     formula = "the recorded ops, forward then backward (traced.listing())"
 
     def forward(ctx, *arrays, record):
-        values = [None] * record.size
-        values[:len(record.held)] = arrays[len(record.to_outside):]
-        contexts = []
-        for op in record.ops:
-            call = op.function()
-            call.saved_tensors = ()
-            call.parents, call.needs_input_grad = op.parents, op.needs_input_grad
-            for key, slot in op.from_inputs:               # this call's target, in the settings dict
-                op.settings[key] = values[slot]
-            data = op.function.forward(call, *[values[slot] for slot in op.inputs], **op.settings)
-            values[op.output] = data if type(data) is np.ndarray else np.asarray(data)
-            contexts.append(call)
+        output, calls = record.run_forward(arrays[len(record.to_outside):])
         ctx.record = record
-        ctx.save_for_backward(*contexts)
-        return values[record.root]
+        ctx.save_for_backward(*calls)
+        return output
 
     def backward(ctx, dz):
-        record, contexts = ctx.record, ctx.saved_tensors
-        outside = [None] * len(record.to_outside)
-        pending = {record.root: dz}
-        for op in record.backward_order:
-            dz_op = pending.pop(op.output, None)
-            if dz_op is None:                               # no gradient reached this op
-                continue
-            call = contexts[op.index]
-            grads = _input_grads(call, dz_op, retain_graph=True)    # freed with this node's saved ops
-            for position, target in op.grad_to:
-                g = grads[position]
-                if g is None:
-                    continue
-                parent = op.parents[position]
-                if type(g) is not np.ndarray or g.shape != parent.data.shape or g.dtype is not parent.data.dtype:
-                    g = _fit(call, parent, g, dz_op)
-                if target < 0:
-                    outside[-1 - target] = g
-                else:
-                    summed = pending.get(target)
-                    pending[target] = g if summed is None else summed + g
-        return tuple(outside) + (None,) * len(record.held)
+        return ctx.record.run_backward(ctx.saved_tensors, dz) + (None,) * len(ctx.record.held)
 
 
 class Traced:
@@ -200,30 +225,79 @@ class Traced:
     def __call__(self, *inputs):
         if not is_grad_enabled() or _graph.anomaly:
             return self.fn(*inputs)                 # nothing to record, or every op must be checked as it runs
-        tensors = inputs
-        for x in inputs:
-            if not isinstance(x, Tensor):
-                tensors = tuple([x if isinstance(x, Tensor) else Tensor(x) for x in inputs])
-                break
-        signature = tuple([(t.data.shape, t.data.dtype, t.requires_grad) for t in tensors])
-        record = self.records.get(signature)
+        tensors = _tensors(inputs)
+        record = self.records.get(_signature(tensors))
         if record is None:
-            first_index = next(_tape)
-            out = self.fn(*tensors)
-            if not isinstance(out, Tensor):
-                raise TypeError(f"trace: fn must return one Tensor, got {type(out).__name__}")
-            if out.op is None or out._ctx.tape_index < first_index:
-                return out                          # fn recorded nothing: there is nothing to replay
-            self.records[signature] = self.last = _Record(tensors, out, first_index)
-            return out
+            return self._record(tensors)[0]
         self.last = record
         return Replay.apply(*record.parents(tensors), record=record)
+
+    def forward(self, *inputs):
+        """fn(*inputs) run on arrays by its record, with no graph built: a `Pass` holding the
+        output array, whose `gradients(dz, wrt)` runs the record's backward. The first call for
+        a signature records, as a call does; under detect_anomaly every call records afresh,
+        so that each op is checked as it runs."""
+        tensors = _tensors(inputs)
+        record = None if _graph.anomaly else self.records.get(_signature(tensors))
+        if record is None:
+            out, record = self._record(tensors)
+            if record is None:
+                raise RuntimeError("trace: fn recorded no op that takes a gradient: no input or tensor it read "
+                                   "requires grad, or grad mode is off (no_grad)")
+            return Pass(record, tensors, out.data, [t._ctx for t in reversed(record.made)])    # the ops as recorded
+        self.last = record
+        return Pass(record, tensors, *record.run_forward([t.data for t in record.reads(tensors)]))
+
+    def _record(self, tensors):
+        """Run fn through the engine and record its ops: (its output, the record, or None when
+        fn recorded nothing and there is nothing to replay)."""
+        first_index = next(_tape)
+        out = self.fn(*tensors)
+        if not isinstance(out, Tensor):
+            raise TypeError(f"trace: fn must return one Tensor, got {type(out).__name__}")
+        if out.op is None or out._ctx.tape_index < first_index:
+            return out, None
+        record = self.last = _Record(tensors, out, first_index)
+        if not _graph.anomaly:
+            self.records[_signature(tensors)] = record
+        return out, record
 
     def listing(self):
         """The last record as the course writes a net by hand: forward lines, then backward lines."""
         if self.last is None:
             raise RuntimeError("trace: nothing recorded yet; call the traced function once first")
         return self.last.listing()
+
+
+class Pass:
+    """One forward of a record on arrays (`Traced.forward`): its output, and its backward."""
+
+    def __init__(self, record, inputs, output, calls):
+        self.record, self.inputs, self.output, self.calls = record, inputs, output, calls
+
+    def gradients(self, dz, wrt):
+        """The gradients of the tensors `wrt` (those fn read, such as the parameters) from dz,
+        the output's gradient, by each op's own backward in the engine's order; no `.grad` is
+        touched. A tensor fn read twice gets its gradients added as the engine adds them; one
+        fn did not read gets None. A gradient may be an op's own array (a view, or shared):
+        copy it before changing it."""
+        if dz.shape != self.output.shape or dz.dtype != self.output.dtype:
+            raise ValueError(f"trace: dz has shape {dz.shape} and dtype {dz.dtype} but fn's output has shape "
+                             f"{self.output.shape} and dtype {self.output.dtype}")
+        return self.record.gradients(self.inputs, wrt, self.record.run_backward(self.calls, dz))
+
+
+def _tensors(inputs):
+    """The inputs as Tensors (numbers and arrays become constants)."""
+    for x in inputs:
+        if not isinstance(x, Tensor):
+            return tuple([x if isinstance(x, Tensor) else Tensor(x) for x in inputs])
+    return inputs
+
+
+def _signature(tensors):
+    """What a record is kept for: each input's shape, dtype and whether it requires grad."""
+    return tuple([(t.data.shape, t.data.dtype, t.requires_grad) for t in tensors])
 
 
 def trace(fn):

@@ -297,20 +297,15 @@ def fit_stacked(runs, loss_fn, train_loader, *, epochs, val_data=None, metrics=(
             for epoch in range(1, epochs + 1):
                 for x, target, batch_size in batches:
                     iteration += 1
-                    losses = step(x, target)
-                    count = losses.size // len(runs)              # one run's m: what its mean divides by
-                    if losses.shape not in upstream:              # d(each run's mean)/d(its losses) = 1/m
-                        upstream[losses.shape] = np.ones(losses.shape, losses.dtype) / count
-                    run_losses = losses.data.reshape(len(runs), -1).sum(axis=1) / count
+                    losses, step_grads = _losses_and_grads(step, x, target, batch_size, upstream, parameters)
+                    run_losses = losses.reshape(len(runs), -1).sum(axis=1) / batch_size
                     if not np.isfinite(run_losses).all():         # fit's check of the loss, before the update
                         for run, loss_value in zip(in_stack, run_losses):
                             if run.active and not math.isfinite(loss_value):
                                 run.diverge(epoch, iteration)
                         working = _still_training(optimizers, states)
-                    losses.backward(upstream[losses.shape])
-                    for p, stacked_grad in zip(parameters, grads):
-                        np.copyto(stacked_grad, p.grad)
-                        p.grad = None
+                    for stacked_grad, g in zip(grads, step_grads):
+                        np.copyto(stacked_grad, g)
                     for optimizer, _ in working:
                         optimizer.step()
                     loss_sums += run_losses.astype(np.float64, copy=False) * batch_size    # as fit sums its floats
@@ -333,6 +328,26 @@ def fit_stacked(runs, loss_fn, train_loader, *, epochs, val_data=None, metrics=(
         for run in states:
             run.leave_stack()
         bar.close()
+
+
+def _losses_and_grads(step, x, target, batch_size, upstream, parameters):
+    """The step's losses (an array) and each parameter's gradient: by the record of a traced
+    step, run on arrays (no graph, no `.grad`), else through the engine. The gradient of each
+    run's mean over its batch is 1/m for each of its losses (`upstream`, kept by shape)."""
+    if isinstance(step, Traced):
+        forward = step.forward(x, target)
+        losses = forward.output
+    else:
+        losses = step(x, target)
+    if losses.shape not in upstream:
+        upstream[losses.shape] = np.ones(losses.shape, losses.dtype) / batch_size
+    if isinstance(step, Traced):
+        return losses, forward.gradients(upstream[losses.shape], parameters)
+    losses.backward(upstream[losses.shape])
+    grads = [p.grad for p in parameters]
+    for p in parameters:
+        p.grad = None
+    return losses.data, grads
 
 
 def _still_training(optimizers, states):
@@ -360,29 +375,35 @@ def _slice(parameter, grad, start, stop):
 
 class _Batches:
     """Each step's X for the stack and every run's targets one after the other, from the runs'
-    loaders in the stack's `order`. Each loader is read once a step however many runs take
-    its batches; X is shared, (m, in), when every run takes the same batch, else (runs, m, in)."""
+    loaders in the stack's `order`. X is shared, (m, in), when every run takes the batches of
+    one loader, else (runs, m, in): each run's rows of its own loader's data, gathered for all
+    runs by one index per step from each loader's order for the epoch (`epoch_order`), so
+    every run's batches are those its loader gives alone."""
 
     def __init__(self, loaders, order):
         self.loaders = list(dict.fromkeys(loaders))
-        self.runs = len(order)
-        self.which = [self.loaders.index(loaders[k]) for k in order]          # each run's loader
-        self.own = self.which == list(range(len(order)))                       # one loader per run, in order
+        self.runs, self.size, self.steps = len(order), loaders[0].batch_size, len(loaders[0])
+        self.loader_of_run = [self.loaders.index(loaders[k]) for k in order]
+        if len(self.loaders) > 1:
+            # Each distinct data array once (loaders may share one): X and Y with a leading data axis.
+            arrays = list({id(loader.X): (loader.X, loader.Y) for loader in self.loaders}.values())
+            data_of = {id(X): i for i, (X, _) in enumerate(arrays)}
+            self.X = np.stack([X for X, _ in arrays]) if len(arrays) > 1 else arrays[0][0][np.newaxis]
+            self.Y = np.stack([Y for _, Y in arrays]) if len(arrays) > 1 else arrays[0][1][np.newaxis]
+            self.data_of_run = np.array([[data_of[id(loaders[k].X)]] for k in order])     # (runs, 1)
 
     def __iter__(self):
         if len(self.loaders) == 1:
             for x, y in self.loaders[0]:
                 yield x, Tensor._wrap(np.concatenate([y.data] * self.runs)), len(x)
             return
-        for batches in zip(*self.loaders):
-            x, y = batches[0]
-            xs = np.empty((len(batches),) + x.shape, x.dtype)
-            ys = np.empty((len(batches),) + y.shape, y.dtype)
-            for i, (x, y) in enumerate(batches):
-                xs[i], ys[i] = x.data, y.data
-            if not self.own:
-                xs, ys = xs[self.which], ys[self.which]
-            yield Tensor._wrap(xs), Tensor._wrap(ys.reshape((-1,) + ys.shape[2:])), len(x)
+        in_order = np.arange(len(self.loaders[0].X))
+        orders = [loader.epoch_order() for loader in self.loaders]
+        rows = np.stack([in_order if orders[i] is None else orders[i] for i in self.loader_of_run])   # (runs, n)
+        for start in range(0, self.steps * self.size, self.size):
+            taken = rows[:, start:start + self.size]
+            x, y = self.X[self.data_of_run, taken], self.Y[self.data_of_run, taken]
+            yield Tensor._wrap(x), Tensor._wrap(y.reshape((-1,) + y.shape[2:])), taken.shape[1]
 
 
 class _Run:

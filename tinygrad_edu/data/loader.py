@@ -47,9 +47,14 @@ class DataLoader:
         n = len(self.X)
         return n // self.batch_size if self.drop_last else math.ceil(n / self.batch_size)
 
+    def epoch_order(self):
+        """The order of the rows for one epoch: a new permutation from the loader's generator
+        when shuffling, None (the rows in order) when not."""
+        return self.rng.permutation(len(self.X)) if self.shuffle else None
+
     def __iter__(self):
-        n, size = len(self.X), self.batch_size
-        order = self.rng.permutation(n) if self.shuffle else None
+        size = self.batch_size
+        order = self.epoch_order()
         for start in range(0, len(self) * size, size):
             rows = slice(start, start + size) if order is None else order[start:start + size]
             yield Tensor._wrap(self.X[rows]), Tensor._wrap(self.Y[rows])
