@@ -371,6 +371,20 @@ def test_a_traced_fit_gives_the_same_history_and_weights_bit_for_bit(make, loss_
         assert all(np.array_equal(weights[key], traced_weights[key]) for key in weights)
 
 
+def test_a_traced_fit_updates_what_the_optimizer_holds_beyond_the_model():
+    """A scale the loss reads and the optimizer updates, outside model.parameters(): traced, it
+    gets the gradient and the update the engine gives it."""
+    X, Y = line_data()
+    results = []
+    for trace in (False, True):
+        model, scale = nn.Linear(1, 1, seed=0), Tensor([1.5], requires_grad=True)
+        fit(model, lambda output, y: F.mse_loss(output * scale, y), optim.SGD(model.parameters() + [scale], lr=0.01),
+            DataLoader(X, Y, batch_size=8, seed=0), epochs=3, progress=False, trace=trace)
+        results.append((scale.data.copy(), scale.grad.copy(), model.weight.data.copy()))
+    assert results[0][0] != 1.5
+    assert all(np.array_equal(a, b) for a, b in zip(*results))
+
+
 def test_fit_traces_only_what_is_safe():
     from tinygrad_edu.train import _traceable
 

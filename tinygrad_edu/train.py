@@ -7,7 +7,7 @@ import numpy as np
 
 from . import nn
 from .data.loader import DataLoader, check_finite
-from .engine import Tensor, no_grad
+from .engine import Tensor, _add_to_leaf, no_grad
 from .trace import Traced
 
 
@@ -160,9 +160,12 @@ def fit(model, loss_fn, optimizer, train_loader, *, epochs, val_data=None, metri
     if early_stopping is not None:
         early_stopping.start()
     history = History()
-    step = lambda x, y: loss_fn(model(x), y)             # noqa: E731 - the step, recorded when traced
-    if trace or (trace is None and _traceable(model, loss_fn)):
-        step = Traced(step)
+    # The tensors whose .grad a step fills: the model's, and any other the optimizer updates.
+    parameters = list(dict.fromkeys(model.parameters() + [p for group in optimizer.param_groups
+                                                           for p in group["params"]]))
+    step = _Step(lambda x, y: loss_fn(model(x), y), trace or (trace is None and _traceable(model, loss_fn)),
+                 parameters)
+    seed = {}                                              # d(loss)/d(loss) = 1, by the loss's dtype
     finite = _Snapshot(model, epoch=0, iteration=0)        # the weights to give back if training diverges
     bar = _progress_bar(epochs, progress)
     iteration, loss_sum, sample_count = 0, 0.0, 0
@@ -173,14 +176,19 @@ def fit(model, loss_fn, optimizer, train_loader, *, epochs, val_data=None, metri
                 for x, y in train_loader:
                     iteration += 1
                     optimizer.zero_grad()
-                    loss = step(x, y)
+                    loss = step.forward(x, y)
                     if loss.size != 1:
                         raise ValueError(f"fit: the loss has shape {loss.shape}, one value per sample; fit needs "
                                          f"one number: pass reduction=\"mean\" (or \"sum\") to the loss")
                     loss_value = loss.item()
                     if not math.isfinite(loss_value):
                         raise _diverged(model, finite, optimizer, history, epoch, iteration, loss_value)
-                    loss.backward()
+                    if loss.dtype not in seed:
+                        seed[loss.dtype] = np.ones((), loss.dtype)
+                    grads = step.gradients(seed[loss.dtype].reshape(loss.shape))
+                    for p, g in zip(parameters, grads):
+                        if g is not None:
+                            _add_to_leaf(p, g, None, grads)     # as backward would: no two .grad share memory
                     optimizer.step()
                     loss_sum += loss_value * len(x)
                     sample_count += len(x)
@@ -277,12 +285,11 @@ def fit_stacked(runs, loss_fn, train_loader, *, epochs, val_data=None, metrics=(
     per_sample = copy.copy(loss_fn)
     object.__setattr__(per_sample, "reduction", "none")
 
-    def step(x, targets):
+    def losses(x, targets):
         output = stacked(x)                                  # (runs, m, n)
         return per_sample(output.reshape(-1, output.shape[-1]), targets)    # the runs' samples one after another
 
-    if trace:
-        step = Traced(step)
+    step = _Step(losses, trace, parameters)
     batches = _Batches(loaders, order)
     states = [_Run(model, copy.deepcopy(early_stopping), loader, val)
               for model, loader, val in zip(models, loaders, val_sets)]
@@ -297,14 +304,16 @@ def fit_stacked(runs, loss_fn, train_loader, *, epochs, val_data=None, metrics=(
             for epoch in range(1, epochs + 1):
                 for x, target, batch_size in batches:
                     iteration += 1
-                    losses, step_grads = _losses_and_grads(step, x, target, batch_size, upstream, parameters)
+                    losses = step.forward(x, target)
+                    if losses.shape not in upstream:              # d(each run's mean)/d(its losses) = 1/m
+                        upstream[losses.shape] = np.ones(losses.shape, losses.dtype) / batch_size
                     run_losses = losses.reshape(len(runs), -1).sum(axis=1) / batch_size
                     if not np.isfinite(run_losses).all():         # fit's check of the loss, before the update
                         for run, loss_value in zip(in_stack, run_losses):
                             if run.active and not math.isfinite(loss_value):
                                 run.diverge(epoch, iteration)
                         working = _still_training(optimizers, states)
-                    for stacked_grad, g in zip(grads, step_grads):
+                    for stacked_grad, g in zip(grads, step.gradients(upstream[losses.shape])):
                         np.copyto(stacked_grad, g)
                     for optimizer, _ in working:
                         optimizer.step()
@@ -330,24 +339,29 @@ def fit_stacked(runs, loss_fn, train_loader, *, epochs, val_data=None, metrics=(
         bar.close()
 
 
-def _losses_and_grads(step, x, target, batch_size, upstream, parameters):
-    """The step's losses (an array) and each parameter's gradient: by the record of a traced
-    step, run on arrays (no graph, no `.grad`), else through the engine. The gradient of each
-    run's mean over its batch is 1/m for each of its losses (`upstream`, kept by shape)."""
-    if isinstance(step, Traced):
-        forward = step.forward(x, target)
-        losses = forward.output
-    else:
-        losses = step(x, target)
-    if losses.shape not in upstream:
-        upstream[losses.shape] = np.ones(losses.shape, losses.dtype) / batch_size
-    if isinstance(step, Traced):
-        return losses, forward.gradients(upstream[losses.shape], parameters)
-    losses.backward(upstream[losses.shape])
-    grads = [p.grad for p in parameters]
-    for p in parameters:
-        p.grad = None
-    return losses.data, grads
+class _Step:
+    """The training step's forward and backward on the parameters: by the record of a traced
+    step, run on arrays (`Traced.forward`: no graph built, no `.grad` touched), else through
+    the engine. The numbers are the same either way."""
+
+    def __init__(self, fn, traced, parameters):
+        self.fn, self.traced, self.parameters = Traced(fn) if traced else fn, traced, parameters
+        self.last = None
+
+    def forward(self, x, y):
+        """The loss, an array (one value, or one per sample)."""
+        self.last = self.fn.forward(x, y) if self.traced else self.fn(x, y)
+        return self.last.output if self.traced else self.last.data
+
+    def gradients(self, dz):
+        """Each parameter's gradient from dz, the loss's gradient (None for one it did not reach)."""
+        if self.traced:
+            return self.last.gradients(dz, self.parameters)
+        self.last.backward(dz)
+        grads = [p.grad for p in self.parameters]
+        for p in self.parameters:
+            p.grad = None
+        return grads
 
 
 def _still_training(optimizers, states):
