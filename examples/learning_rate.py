@@ -9,7 +9,8 @@
    epochs each, then 0.1…1.0 by 0.1, 100 epochs each; (2) 0.1…1.0 by 0.1 and 1.0…1.1 by
    0.01, 100 epochs each; (3) 0.63…1.1 by 0.01, 200 epochs each. The course reads the
    third: the best initial η is the one with the lowest loss before the loss turns up
-   (here: before the first loss above 1.5× the lowest so far).
+   (here: before the first loss above 1.5× the lowest so far). The seeds run each round
+   side by side, each the same as alone.
 2. η on MNIST (12.3.3): the 784-64-16-10 net at η 0.2, 0.3, 0.5 and 0.8 for 30 epochs.
 3. η × batch size (12.3.4): η 0.1, 0.3, 0.5, 0.7 at batch 16 and batch 32, 30 epochs
    each (12.3.4 does not say how many; 12.3.3 trains the same net 30).
@@ -18,18 +19,17 @@ are about digits, so on Fashion-MNIST they are shown beside the claim and not ju
 """
 import numpy as np
 
-import tinygrad_edu.functional as F
-from tinygrad_edu import datasets, metrics, nn, no_grad, optim
+from tinygrad_edu import datasets, metrics, nn, optim
 from tinygrad_edu.claims import Claim
 from tinygrad_edu.data import DataLoader
 from tinygrad_edu.train import fit_stacked
 
 try:
     from . import mnist
-    from ._common import example_main, figure_path, pyplot, report
+    from ._common import example_main, figure_path, one_seed, pyplot, report
 except ImportError:  # run as a script
     import mnist
-    from _common import example_main, figure_path, pyplot, report
+    from _common import example_main, figure_path, one_seed, pyplot, report
 
 MNIST_ETAS = (0.2, 0.3, 0.5, 0.8)
 BATCH_ETAS, BATCH_SIZES = (0.1, 0.3, 0.5, 0.7), (16, 32)
@@ -86,26 +86,28 @@ ROUNDS = ((looper(1e-4, 1e-4, 10) + looper(1e-3, 1e-3, 10) + looper(0.01, 0.01, 
           looper(0.63, 0.01, 200, 1.1))
 
 
-def lr_range_test(schedule, seed, epochs_scale=1.0):
-    """One round of the course's searcher: [(η, the whole-set loss after each epoch at it)]."""
-    (X, Y), _ = datasets.sin_curve(seed=seed)
-    Y = (Y - Y.min()) / (Y.max() - Y.min())                  # the course's NormalizeY
-    model = nn.Sequential(nn.Linear(1, 4, seed=seed), nn.Sigmoid(), nn.Linear(4, 1, seed=seed + 1))
-    opt = optim.SGD(model.parameters(), lr=schedule[0][0])
-    loader = DataLoader(X, Y, batch_size=10, shuffle=False)   # GetBatchSamples(batch_size, iteration): in order
-    curve = []
+def lr_range_test(schedule, seeds, epochs_scale=1.0):
+    """One round of the course's searcher on each seed, the seeds side by side (`fit_stacked`,
+    each the same, bit for bit, as its own `fit`): {seed: [(η, the whole-set loss after each
+    epoch at it)]}. Plain SGD keeps no state, so a new optimizer for each η is the course's
+    `opt.lr = lr`; the whole-set loss each epoch is the check on the training set itself."""
+    data = {}
+    for seed in seeds:
+        (X, Y), _ = datasets.sin_curve(seed=seed)
+        data[seed] = X, (Y - Y.min()) / (Y.max() - Y.min())    # the course's NormalizeY
+    models = {seed: nn.Sequential(nn.Linear(1, 4, seed=seed), nn.Sigmoid(), nn.Linear(4, 1, seed=seed + 1))
+              for seed in seeds}
+    # GetBatchSamples(batch_size, iteration): batches in order
+    loaders = [DataLoader(X, Y, batch_size=10, shuffle=False) for X, Y in data.values()]
+    curves = {seed: [] for seed in seeds}
     for lr, epochs in schedule:
-        opt.lr = lr
-        losses = []
-        for _ in range(max(1, round(epochs * epochs_scale))):
-            for x, y in loader:
-                opt.zero_grad()
-                F.half_mse_loss(model(x), y).backward()
-                opt.step()
-            with no_grad():
-                losses.append(F.half_mse_loss(model(X), Y).item())
-        curve.append((lr, losses))
-    return curve
+        sgd = lambda p, lr=lr: optim.SGD(p, lr=lr)              # noqa: E731 - one optimizer for all the seeds
+        histories = fit_stacked([(models[seed], sgd) for seed in seeds], nn.HalfMSELoss(), loaders,
+                                epochs=max(1, round(epochs * epochs_scale)), val_data=list(data.values()),
+                                progress=False)
+        for seed, history in zip(seeds, histories):
+            curves[seed].append((lr, history["val_loss"]))
+    return curves
 
 
 def turning_point(losses, jump=1.5):
@@ -166,8 +168,23 @@ def draw_seeds(out, by_seed):
     plt.close(figure)
 
 
-def run(quick=False, out="out", seed=0, progress=True):
-    rounds = [lr_range_test(schedule, seed, 0.05 if quick else 1.0) for schedule in ROUNDS]
+def run_seeds(quick, folders, progress=True):
+    """The range test's rounds with every seed side by side, then each seed's MNIST runs; each
+    seed's figure in its folder ({seed: folder})."""
+    seeds = list(folders)
+    rounds = [lr_range_test(schedule, seeds, 0.05 if quick else 1.0) for schedule in ROUNDS]
+    measured = {}
+    for seed, out in folders.items():
+        measured[seed] = {"best initial η": best_initial_eta(rounds[2][seed]),
+                          "range test": [by_seed[seed] for by_seed in rounds], **mnist_runs(quick, seed, progress)}
+        draw_seeds(out, {seed: measured[seed]})
+        print(f"seed {seed}:")
+        report(measured[seed])
+    return measured
+
+
+def mnist_runs(quick, seed, progress):
+    """12.3.3 and 12.3.4 on one seed: the measurements."""
     kind, (X, y), val, _ = mnist.load(seed)
     data = ((X[:3000], y[:3000]) if quick else (X, y)), val
     by_eta = validation_accuracy(data, MNIST_ETAS, 128, 2 if quick else 30, seed, progress)
@@ -177,19 +194,18 @@ def run(quick=False, out="out", seed=0, progress=True):
     best_eta = tuple(max(BATCH_ETAS, key=lambda eta: by_batch[size, eta]) for size in BATCH_SIZES)
     digits = kind == "digits"
     first, last = tuple(a[0] for a in by_eta.values()), tuple(a[-1] for a in by_eta.values())
-    measured = {"best initial η": best_initial_eta(rounds[2]), "kind": kind, "range test": rounds,
-                "accuracy by epoch": by_eta,
-                "validation accuracy after 1 epoch, η 0.2 / 0.3 / 0.5 / 0.8": first,
-                "validation accuracy after 30 epochs, η 0.2 / 0.3 / 0.5 / 0.8": last,
-                "best η at batch 16 / 32": best_eta,
-                "digits: validation accuracy after 1 epoch, η 0.2 / 0.3 / 0.5 / 0.8": first if digits else None,
-                "digits: validation accuracy after 30 epochs, η 0.2 / 0.3 / 0.5 / 0.8": last if digits else None,
-                "digits: best η at batch 16 / 32": best_eta if digits else None,
-                **{f"accuracy at batch {size}, η 0.1 / 0.3 / 0.5 / 0.7":
-                   tuple(by_batch[size, eta] for eta in BATCH_ETAS) for size in BATCH_SIZES}}
-    draw_seeds(out, {seed: measured})
-    return report(measured)
+    return {"kind": kind, "accuracy by epoch": by_eta,
+            "validation accuracy after 1 epoch, η 0.2 / 0.3 / 0.5 / 0.8": first,
+            "validation accuracy after 30 epochs, η 0.2 / 0.3 / 0.5 / 0.8": last,
+            "best η at batch 16 / 32": best_eta,
+            "digits: validation accuracy after 1 epoch, η 0.2 / 0.3 / 0.5 / 0.8": first if digits else None,
+            "digits: validation accuracy after 30 epochs, η 0.2 / 0.3 / 0.5 / 0.8": last if digits else None,
+            "digits: best η at batch 16 / 32": best_eta if digits else None,
+            **{f"accuracy at batch {size}, η 0.1 / 0.3 / 0.5 / 0.7":
+               tuple(by_batch[size, eta] for eta in BATCH_ETAS) for size in BATCH_SIZES}}
 
+
+run = one_seed(run_seeds)
 
 main = example_main(run, __doc__)
 
