@@ -102,20 +102,32 @@ def mnist_ours(X, y, batch, weights, traced=False):
     model = _our_net(weights, [nn.Sigmoid(), nn.Tanh(), None])
     opt = optim.SGD(model.parameters(), lr=0.2)
     batches = _batches(DataLoader(X, y, batch_size=batch, shuffle=False))
-    step = _step(lambda x, labels: F.cross_entropy(model(x), labels), traced)
+    step = _step(lambda x, labels: F.cross_entropy(model(x), labels), traced, model.parameters())
 
     def train(rows):
         for _ in range(rows.start, rows.stop, batch):
             x, labels = next(batches)
             opt.zero_grad()
-            step(x, labels).backward()
+            step(x, labels)
             opt.step()
     return train
 
 
-def _step(forward_and_loss, traced):
-    """The step's forward and loss, eager or recorded once and replayed (tinygrad_edu.trace)."""
-    return tinygrad_edu.trace(forward_and_loss) if traced else forward_and_loss
+def _step(forward_and_loss, traced, parameters):
+    """One step's forward and backward into the parameters' `.grad`: eager (`loss.backward()`),
+    or as `fit` runs a traced step (the record's forward, then its backward, on arrays)."""
+    if not traced:
+        return lambda x, y: forward_and_loss(x, y).backward()
+    recorded, seeds = tinygrad_edu.trace(forward_and_loss), {}        # d(loss)/d(loss) = 1, by dtype
+
+    def replay(x, y):
+        forward = recorded.forward(x, y)
+        loss = forward.output
+        if loss.dtype not in seeds:
+            seeds[loss.dtype] = np.ones((), loss.dtype)
+        for p, g in zip(parameters, forward.gradients(seeds[loss.dtype], parameters)):
+            p.grad = g
+    return replay
 
 
 def _torch_net(weights, activations):
@@ -161,13 +173,13 @@ def regression_ours(X, Y, weights, traced=False):
     model = _our_net(weights, [nn.Sigmoid(), None])
     opt = optim.SGD(model.parameters(), lr=0.5)
     batches = _batches(DataLoader(X, Y, batch_size=1, shuffle=False))
-    step = _step(lambda x, y: F.half_mse_loss(model(x), y), traced)
+    step = _step(lambda x, y: F.half_mse_loss(model(x), y), traced, model.parameters())
 
     def train(rows):
         for _ in range(rows.start, rows.stop):
             x, y = next(batches)
             opt.zero_grad()
-            step(x, y).backward()
+            step(x, y)
             opt.step()
     return train
 

@@ -3,7 +3,8 @@
 One step of three seeds of the 2-8-3 net side by side (batch 10, softmax + cross-entropy,
 each seed its own data and batch order), measured four ways side by side in one run:
 the hand-written stacked numpy step with its update; the recorded ops' own forward and
-backward alone (no engine, no optimizer, no loader); the traced forward and backward; and
+backward alone (no engine, no optimizer, no loader); the traced forward and backward on
+arrays (`Traced.forward` and `Pass.gradients`, as `fit_stacked` runs a step); and
 the whole step of `fit_stacked` (loaders, update and bookkeeping included).
 
     python benchmarks/stacked_floor.py
@@ -64,10 +65,10 @@ def main():
         output = stacked(x)
         return per_sample(output.reshape(-1, output.shape[-1]), targets)
 
-    traced = Traced(step)
+    traced, parameters = Traced(step), stacked.parameters()
     x, target, m = batches[0]
     upstream = np.ones(len(SEEDS) * m) / m
-    traced(x, target).backward(upstream)             # records
+    traced.forward(x, target).gradients(upstream, parameters)      # records
     record = traced.last
     arrays = [x.data, target.data] + [held.data for held in record.held if held is not None]
 
@@ -78,9 +79,7 @@ def main():
     def traced_steps(n):
         for i in range(n):
             x, target, _ = batches[i % len(batches)]
-            traced(x, target).backward(upstream)
-            for p in stacked.parameters():
-                p.grad = None
+            traced.forward(x, target).gradients(upstream, parameters)
 
     def fit_stacked_steps(n):
         epochs = max(1, n // len(loaders[0]))
@@ -93,7 +92,7 @@ def main():
     steps_of_fit = (STEPS // len(loaders[0])) * len(loaders[0])
     rows = [("hand-written stacked numpy, update included", best_per_step(lambda n: numpy_steps(batches, models, n))),
             ("the recorded ops' own forward and backward, nothing else", best_per_step(ops_steps)),
-            ("traced forward and backward", best_per_step(traced_steps)),
+            ("traced forward and backward, on arrays as fit_stacked runs them", best_per_step(traced_steps)),
             ("the whole step of fit_stacked (loaders, update, bookkeeping)",
              best_per_step(fit_stacked_steps, n=steps_of_fit, repeats=3))]
     print(f"| one step of {len(SEEDS)} seeds of 2-{HIDDEN}-3 side by side | µs | ratio to numpy |\n|---|---|---|")

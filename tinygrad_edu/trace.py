@@ -20,6 +20,10 @@ numpy on `x.data`) is frozen at its first value: keep such work in ops, or outsi
 A record keeps the tensors of the call that made it (their shapes and dtypes check each
 gradient, and the listing names them), so it holds one step's arrays per signature.
 
+`traced.forward(*inputs)` runs the record on arrays without building a graph: a `Pass`
+whose `.output` is fn's output array and whose `.gradients(dz, wrt)` runs the record's
+backward into the gradients of the tensors `wrt` (`fit` and `fit_stacked` run each step so).
+
 `traced.listing()` prints the record as the course writes a net by hand: the forward
 lines, then the backward lines.
 """
