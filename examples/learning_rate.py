@@ -90,7 +90,9 @@ def lr_range_test(schedule, seeds, epochs_scale=1.0):
     """One round of the course's searcher on each seed, the seeds side by side (`fit_stacked`,
     each the same, bit for bit, as its own `fit`): {seed: [(η, the whole-set loss after each
     epoch at it)]}. Plain SGD keeps no state, so a new optimizer for each η is the course's
-    `opt.lr = lr`; the whole-set loss each epoch is the check on the training set itself."""
+    `opt.lr = lr`; the whole-set loss each epoch is the check on the training set itself. A
+    seed whose loss turned NaN would stop at that η (fit's rule) where the course's loop goes
+    on in NaN."""
     data = {}
     for seed in seeds:
         (X, Y), _ = datasets.sin_curve(seed=seed)

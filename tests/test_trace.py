@@ -136,8 +136,11 @@ def test_a_forward_on_arrays_gives_the_engines_output_and_gradients_and_touches_
     with pytest.raises(ValueError, match=r"trace: dz has shape \(4,\) and dtype float64 but fn's output has "
                                          r"shape \(4, 2\)"):
         traced.forward(x).gradients(np.ones(4), [W])
-    with no_grad(), pytest.raises(RuntimeError, match="trace: fn recorded no op that takes a gradient"):
-        trace(fn).forward(x)
+    with no_grad(), pytest.raises(RuntimeError, match=r"trace: forward runs the record to take gradients, and "
+                                                      r"grad mode is off \(no_grad\)"):
+        traced.forward(x)                                     # a signature it has a record of, all the same
+    with pytest.raises(RuntimeError, match="trace: fn recorded no op that takes a gradient: no input or tensor"):
+        trace(lambda x: x * 2.0).forward(Tensor([1.0]))
     with detect_anomaly(), pytest.raises(RuntimeError, match=r"input 0 of shape \(4, 2\) of matmul already held inf"):
         traced.forward(Tensor([[np.inf, 0.0]] * 4, requires_grad=True))     # a signature it has a record of               # recorded afresh, so each op is checked
 

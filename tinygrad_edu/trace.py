@@ -240,14 +240,17 @@ class Traced:
         """fn(*inputs) run on arrays by its record, with no graph built: a `Pass` holding the
         output array, whose `gradients(dz, wrt)` runs the record's backward. The first call for
         a signature records, as a call does; under detect_anomaly every call records afresh,
-        so that each op is checked as it runs."""
+        so that each op is checked as it runs. It is for taking gradients, so not in no_grad."""
+        if not is_grad_enabled():
+            raise RuntimeError("trace: forward runs the record to take gradients, and grad mode is off (no_grad); "
+                               "call the traced function itself for a value without gradients")
         tensors = _tensors(inputs)
         record = None if _graph.anomaly else self.records.get(_signature(tensors))
         if record is None:
             out, record = self._record(tensors)
             if record is None:
                 raise RuntimeError("trace: fn recorded no op that takes a gradient: no input or tensor it read "
-                                   "requires grad, or grad mode is off (no_grad)")
+                                   "requires grad")
             return Pass(record, tensors, out.data, [t._ctx for t in reversed(record.made)])    # the ops as recorded
         self.last = record
         return Pass(record, tensors, *record.run_forward([t.data for t in record.reads(tensors)]))

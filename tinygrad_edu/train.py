@@ -185,10 +185,11 @@ def fit(model, loss_fn, optimizer, train_loader, *, epochs, val_data=None, metri
                         raise _diverged(model, finite, optimizer, history, epoch, iteration, loss_value)
                     if loss.dtype not in seed:
                         seed[loss.dtype] = np.ones((), loss.dtype)
-                    grads = step.gradients(seed[loss.dtype].reshape(loss.shape))
+                    dz = seed[loss.dtype].reshape(loss.shape)
+                    grads = step.gradients(dz)
                     for p, g in zip(parameters, grads):
                         if g is not None:
-                            _add_to_leaf(p, g, None, grads)     # as backward would: no two .grad share memory
+                            _add_to_leaf(p, g, dz, grads)       # as backward would: no two .grad share memory
                     optimizer.step()
                     loss_sum += loss_value * len(x)
                     sample_count += len(x)
@@ -285,11 +286,11 @@ def fit_stacked(runs, loss_fn, train_loader, *, epochs, val_data=None, metrics=(
     per_sample = copy.copy(loss_fn)
     object.__setattr__(per_sample, "reduction", "none")
 
-    def losses(x, targets):
+    def each_sample_loss(x, targets):
         output = stacked(x)                                  # (runs, m, n)
         return per_sample(output.reshape(-1, output.shape[-1]), targets)    # the runs' samples one after another
 
-    step = _Step(losses, trace, parameters)
+    step = _Step(each_sample_loss, trace, parameters)
     batches = _Batches(loaders, order)
     states = [_Run(model, copy.deepcopy(early_stopping), loader, val)
               for model, loader, val in zip(models, loaders, val_sets)]
