@@ -35,8 +35,9 @@ def course_nets():
     ]
 
 
-def train(make, loss_fn, X, Y, batch_size, lr, traced, epochs=3):
-    """Each step's loss and gradients, and the weights at the end."""
+def train(make, loss_fn, X, Y, batch_size, lr, traced, epochs=3, on_arrays=False):
+    """Each step's loss and gradients, and the weights at the end. `on_arrays`: the traced step
+    run as fit runs it, `forward(...)` then `gradients(dz, parameters)`, instead of `.backward()`."""
     model = make()
     opt = optim.SGD(model.parameters(), lr=lr)
     step = (lambda x, y: loss_fn(model(x), y))
@@ -46,18 +47,26 @@ def train(make, loss_fn, X, Y, batch_size, lr, traced, epochs=3):
     for epoch in range(epochs):
         for x, y in DataLoader(X, Y, batch_size=batch_size, seed=epoch):
             opt.zero_grad()
-            loss = step(x, y)
-            loss.backward()
-            seen.append((loss.data.copy(), [p.grad.copy() for p in model.parameters()]))
+            if on_arrays:
+                forward = step.forward(x, y)
+                loss = forward.output
+                for p, g in zip(model.parameters(), forward.gradients(np.ones_like(loss), model.parameters())):
+                    p.grad = g
+            else:
+                loss = step(x, y)
+                loss.backward()
+                loss = loss.data
+            seen.append((loss.copy(), [p.grad.copy() for p in model.parameters()]))
             opt.step()
     return seen, [p.data for p in model.parameters()], step
 
 
+@pytest.mark.parametrize("on_arrays", [False, True], ids=["replay node", "on arrays"])
 @pytest.mark.parametrize("name, make, loss_fn, X, Y, batch_size, lr", course_nets(),
                          ids=[net[0] for net in course_nets()])
-def test_a_replay_equals_the_eager_run_bit_for_bit(name, make, loss_fn, X, Y, batch_size, lr):
+def test_a_replay_equals_the_eager_run_bit_for_bit(name, make, loss_fn, X, Y, batch_size, lr, on_arrays):
     eager, eager_weights, _ = train(make, loss_fn, X, Y, batch_size, lr, traced=False)
-    replayed, replayed_weights, traced = train(make, loss_fn, X, Y, batch_size, lr, traced=True)
+    replayed, replayed_weights, traced = train(make, loss_fn, X, Y, batch_size, lr, traced=True, on_arrays=on_arrays)
     assert len(eager) == len(replayed)
     for (loss, grads), (loss_r, grads_r) in zip(eager, replayed):
         assert np.array_equal(loss, loss_r)
