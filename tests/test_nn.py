@@ -277,6 +277,7 @@ def test_a_stack_holds_each_model_as_views_of_its_slice():
     models[2][0].weight.data -= 1.0                       # an update in place of one run's parameter …
     assert np.array_equal(stacked[0].weight.data[2], models[2][0].weight.data)    # … is an update of the stack
     assert np.array_equal(stacked(Tensor(X)).data[2], models[2](Tensor(X)).data)
+    assert "Linear(2→3, 3 runs side by side)" in repr(stacked) and "runs" not in repr(models[0])
 
 
 def test_a_stack_refuses_nets_of_other_shapes_and_other_layers():

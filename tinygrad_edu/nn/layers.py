@@ -24,7 +24,8 @@ class Linear(Module):
         return F.linear(x, self.weight, self.bias)
 
     def extra_repr(self):
-        return f"{self.in_features}→{self.out_features}" + ("" if self.bias is not None else ", bias=False")
+        runs = f", {len(self.weight.data)} runs side by side" if self.weight.data.ndim == 3 else ""    # nn.stack
+        return f"{self.in_features}→{self.out_features}" + ("" if self.bias is not None else ", bias=False") + runs
 
 
 class Sequential(Module):
