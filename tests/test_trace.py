@@ -151,7 +151,7 @@ def test_a_forward_on_arrays_gives_the_engines_output_and_gradients_and_touches_
     with pytest.raises(RuntimeError, match="trace: fn recorded no op that takes a gradient: no input or tensor"):
         trace(lambda x: x * 2.0).forward(Tensor([1.0]))
     with detect_anomaly(), pytest.raises(RuntimeError, match=r"input 0 of shape \(4, 2\) of matmul already held inf"):
-        traced.forward(Tensor([[np.inf, 0.0]] * 4, requires_grad=True))     # a signature it has a record of               # recorded afresh, so each op is checked
+        traced.forward(Tensor([[np.inf, 0.0]] * 4, requires_grad=True))   # a recorded signature, recorded afresh
 
 
 def test_a_replay_frees_its_buffers_like_any_graph():

@@ -116,15 +116,16 @@ class _Record:
         """Every tensor fn read, in slot order: this call's inputs and the tensors it closed over."""
         return [inputs[i] if i is not None else held for i, held in zip(self.inputs_at, self.held)]
 
-    def gradients(self, inputs, wrt, outside):
+    def gradients(self, reads, wrt, outside):
         """The gradient of each tensor in `wrt` from `run_backward`'s gradients (one per use),
-        added in the engine's order; None for a tensor that got none."""
+        added in the engine's order; None for a tensor that got none. `reads`: the tensors
+        this call read, in slot order."""
         summed = {}
         for slot, g in zip(self.to_outside, outside):
             if g is not None:
                 before = summed.get(slot)
                 summed[slot] = g if before is None else before + g
-        slot_of = {id(t): slot for slot, t in enumerate(self.reads(inputs))}
+        slot_of = {id(t): slot for slot, t in enumerate(reads)}
         return [summed.get(slot_of.get(id(t))) for t in wrt]
 
     def run_forward(self, arrays):
@@ -251,9 +252,10 @@ class Traced:
             if record is None:
                 raise RuntimeError("trace: fn recorded no op that takes a gradient: no input or tensor it read "
                                    "requires grad")
-            return Pass(record, tensors, out.data, [t._ctx for t in reversed(record.made)])    # the ops as recorded
+            return Pass(record, record.reads(tensors), out.data, [t._ctx for t in reversed(record.made)])  # as recorded
         self.last = record
-        return Pass(record, tensors, *record.run_forward([t.data for t in record.reads(tensors)]))
+        reads = record.reads(tensors)
+        return Pass(record, reads, *record.run_forward([t.data for t in reads]))
 
     def _record(self, tensors):
         """Run fn through the engine and record its ops: (its output, the record, or None when
@@ -279,8 +281,8 @@ class Traced:
 class Pass:
     """One forward of a record on arrays (`Traced.forward`): its output, and its backward."""
 
-    def __init__(self, record, inputs, output, calls):
-        self.record, self.inputs, self.output, self.calls = record, inputs, output, calls
+    def __init__(self, record, reads, output, calls):
+        self.record, self.reads, self.output, self.calls = record, reads, output, calls
 
     def gradients(self, dz, wrt):
         """The gradients of the tensors `wrt` (those fn read, such as the parameters) from dz,
@@ -291,7 +293,7 @@ class Pass:
         if dz.shape != self.output.shape or dz.dtype != self.output.dtype:
             raise ValueError(f"trace: dz has shape {dz.shape} and dtype {dz.dtype} but fn's output has shape "
                              f"{self.output.shape} and dtype {self.output.dtype}")
-        return self.record.gradients(self.inputs, wrt, self.record.run_backward(self.calls, dz))
+        return self.record.gradients(self.reads, wrt, self.record.run_backward(self.calls, dz))
 
 
 def _tensors(inputs):
